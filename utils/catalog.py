@@ -24,8 +24,9 @@ class CatalogImage:
     Attributes:
         reference: The official reference the notebooks use, such as ``redis:7.0``.
         version: The upstream version the stand-in provides (checked by tests).
-        recipe: ``"mmdebstrap"`` for the Debian base, otherwise a folder name
-            under ``standins/`` holding a Dockerfile.
+        recipe: A folder under ``standins/``. ``debian`` holds the files that
+            mmdebstrap puts into the Debian base; each other folder holds a
+            Dockerfile.
         base: The catalog reference the recipe builds on, built first if missing.
         version_command: A command whose output contains ``version``.
         chapters: The chapters that use the image.
@@ -52,7 +53,7 @@ class CatalogImage:
 DEBIAN = "debian:bookworm-slim"
 
 CATALOG: tuple[CatalogImage, ...] = (
-    CatalogImage(DEBIAN, "12", "mmdebstrap", ("cat", "/etc/debian_version"),
+    CatalogImage(DEBIAN, "12", "debian", ("cat", "/etc/debian_version"),
                  chapters=("01", "02", "03", "04")),
     CatalogImage("busybox:1.35", "1.35", "busybox", ("busybox",), base=DEBIAN,
                  chapters=("01", "02", "03")),

@@ -13,6 +13,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -168,7 +169,7 @@ def build_standin(image: catalog.CatalogImage, *, progress: bool = True) -> None
         "org.opencontainers.image.description":
             f"Course stand-in for {image.official}, built from Debian packages",
     }
-    if image.recipe == "mmdebstrap":
+    if image.recipe == "debian":
         _build_debian_base(image, labels, progress=progress)
     else:
         _build_from_dockerfile(image, labels, progress=progress)
@@ -225,6 +226,8 @@ def _build_debian_base(image: catalog.CatalogImage, labels: dict[str, str], *,
         # ca-certificates, when an image installs it, adds this file back
         # into the bundle it regenerates.
         f"--customize-hook=cp {bundle} \"$1/usr/local/share/ca-certificates/host-ca-bundle.crt\"",
+        f"--customize-hook=upload {catalog.STANDIN_DIR / 'debian' / 'docker-clean.conf'} "
+        "/etc/apt/apt.conf.d/docker-clean",
         "--customize-hook=rm -rf \"$1\"/var/lib/apt/lists/* \"$1\"/var/cache/apt/*.bin "
         "\"$1\"/var/log/*.log \"$1\"/var/cache/ldconfig/aux-cache",
         "bookworm", "-",
@@ -242,29 +245,33 @@ def _build_debian_base(image: catalog.CatalogImage, labels: dict[str, str], *,
     bar = tqdm(total=80_000_000, unit="B", unit_scale=True,
                desc=f"stand-in {image.reference} (mmdebstrap)", file=sys.stdout,
                disable=not progress, leave=False)
-    with engine_call(f"mmdebstrap | docker import {image.reference}"):
-        bootstrap = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    with engine_call(f"mmdebstrap | docker import {image.reference}"), \
+            tempfile.TemporaryFile() as bootstrap_log, tempfile.TemporaryFile() as import_log:
+        bootstrap = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=bootstrap_log)
         importer = subprocess.Popen(import_command, stdin=subprocess.PIPE,
-                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                                    stdout=subprocess.DEVNULL, stderr=import_log)
         try:
             while chunk := bootstrap.stdout.read(1 << 20):
                 importer.stdin.write(chunk)
                 bar.update(len(chunk))
         except BrokenPipeError:
-            pass
+            bootstrap.kill()
         finally:
             importer.stdin.close()
             bar.close()
-        bootstrap_error = bootstrap.stderr.read().decode(errors="replace")
         bootstrap_code = bootstrap.wait()
-        import_output, import_error = importer.communicate()
-    if bootstrap_code != 0 or importer.returncode != 0:
+        import_code = importer.wait()
+        bootstrap_log.seek(0)
+        import_log.seek(0)
+        bootstrap_error = bootstrap_log.read().decode(errors="replace")
+        import_error = import_log.read().decode(errors="replace")
+    if bootstrap_code != 0 or import_code != 0:
         raise ImageUnavailable(
             f"Building the stand-in {image.reference} failed.",
             evidence=[f"mmdebstrap exit code {bootstrap_code}",
                       *last_lines(bootstrap_error, 8),
-                      f"docker import exit code {importer.returncode}",
-                      *last_lines(import_error.decode(errors="replace"), 4)],
+                      f"docker import exit code {import_code}",
+                      *last_lines(import_error, 4)],
             hint="check that this machine reaches the Debian mirror "
                  f"({mirror}); set DOCKER_COURSE_DEBIAN_MIRROR to use another.",
         )

@@ -1,0 +1,248 @@
+"""Image commands: ``build`` (with BuildKit), ``history``, ``images``, ``tag``, ``rmi``.
+
+Builds go through the docker CLI (``docker buildx build``) because the
+Docker SDK drives only the legacy builder. The notebook sees a condensed
+BuildKit log: each step, whether it came from the cache, and what its
+commands printed.
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import docker
+
+from . import engine, session
+from .display import show_command, show_output, show_table
+from .errors import BuildFailed, CourseError
+from .log import engine_call
+
+_STEP_HEADER = re.compile(r"^#(\d+) (\[.*)$")
+_STEP_OUTPUT = re.compile(r"^#(\d+) \d+\.\d+ (.*)$")
+_STEP_CACHED = re.compile(r"^#(\d+) CACHED$")
+_STEP_ERROR = re.compile(r"^#(\d+) ERROR: (.*)$")
+_CONTEXT = re.compile(r"^#\d+ transferring context: (\S+)")
+
+
+@dataclass
+class BuildResult:
+    """What one build did.
+
+    Attributes:
+        command: The equivalent ``docker build`` line.
+        tag: The tag given to the image.
+        exit_code: 0 when the build succeeded.
+        steps: The build's steps, such as ``[2/3] RUN apt-get update``.
+        cached: The steps that came from the build cache.
+        context_size: The size of the build context BuildKit transferred (text).
+        seconds: How long the build took, measured around the CLI call.
+        log: The full plain BuildKit log.
+        image_id: The id of the image built, when the build succeeded.
+    """
+
+    command: str
+    tag: str
+    exit_code: int
+    steps: list[str]
+    cached: list[str]
+    context_size: str | None
+    seconds: float
+    log: str
+    image_id: str | None = None
+
+
+def condense(log_lines: list[str]) -> tuple[list[str], list[str], list[str], str | None]:
+    """Condense a plain BuildKit log into readable lines.
+
+    Returns the lines to show, the step headers, the cached step headers and
+    the transferred context size.
+    """
+    shown: list[str] = []
+    steps: dict[str, str] = {}
+    cached: list[str] = []
+    context_size = None
+    for line in log_lines:
+        if match := _CONTEXT.match(line):
+            if line.rstrip().endswith("done"):
+                context_size = match.group(1)
+            continue
+        if match := _STEP_HEADER.match(line):
+            number, header = match.groups()
+            if header.startswith("[internal]") or header.startswith("[auth]"):
+                continue
+            if number not in steps:
+                steps[number] = header
+                shown.append(header)
+            continue
+        if match := _STEP_CACHED.match(line):
+            if match.group(1) in steps:
+                cached.append(steps[match.group(1)])
+                shown.append("  CACHED")
+            continue
+        if match := _STEP_OUTPUT.match(line):
+            if match.group(1) in steps:
+                shown.append(f"  {match.group(2)}")
+            continue
+        if match := _STEP_ERROR.match(line):
+            shown.append(f"  ERROR: {match.group(2)}")
+            continue
+        if line.startswith("ERROR:") or line.startswith("Dockerfile:"):
+            shown.append(line)
+    return shown, list(steps.values()), cached, context_size
+
+
+def build(context: str | Path, tag: str, *, file: str | Path | None = None,
+          no_cache: bool = False, build_args: Mapping[str, str] | None = None,
+          target: str | None = None, check: bool = True, quiet: bool = False,
+          show_log: bool = True) -> BuildResult:
+    """Build an image with BuildKit, like ``docker build -t TAG CONTEXT``.
+
+    Raises:
+        BuildFailed: with ``check=True``, when a step fails; the message names
+            the failing step and shows its last log lines.
+
+    Example:
+        >>> build("scratch/01/hello", "hello:1.0")   # doctest: +SKIP
+        $ docker build -t hello:1.0 scratch/01/hello
+        [1/2] FROM docker.io/library/busybox:1.35
+        [2/2] RUN echo hello > /greeting
+    """
+    from python_on_whales import DockerException
+    from python_on_whales import docker as cli
+
+    chapter = session.current()
+    engine.require_cli()
+    argv = ["docker", "build", "-t", tag]
+    if file:
+        argv += ["-f", str(file)]
+    if no_cache:
+        argv.append("--no-cache")
+    for key, value in (build_args or {}).items():
+        argv += ["--build-arg", f"{key}={value}"]
+    if target:
+        argv += ["--target", target]
+    argv.append(str(context))
+    line = shlex.join(argv)
+    if not quiet:
+        show_command(argv)
+
+    log_lines: list[str] = []
+    exit_code = 0
+    started = time.perf_counter()
+    try:
+        with engine_call(f"build {tag}"):
+            for text in cli.buildx.build(str(context), tags=[tag], file=file,
+                                         cache=not no_cache, build_args=dict(build_args or {}),
+                                         target=target, labels=chapter.labels,
+                                         progress="plain", stream_logs=True):
+                log_lines.extend(text.rstrip("\n").splitlines())
+    except DockerException as error:
+        exit_code = error.return_code or 1
+        # The CLI's stderr repeats the streamed log; keep only lines not seen yet.
+        seen = set(log_lines)
+        log_lines.extend(text for text in (error.stderr or "").splitlines() if text not in seen)
+    seconds = time.perf_counter() - started
+    shown, steps, cached, context_size = condense(log_lines)
+    if not quiet and show_log:
+        show_output("\n".join(shown))
+    image_id = None
+    if exit_code == 0:
+        image_id = engine.connect().images.get(tag).id
+    result = BuildResult(line, tag, exit_code, steps, cached, context_size, seconds,
+                         "\n".join(log_lines), image_id)
+    if exit_code != 0 and check:
+        failing = next((s for s in reversed(steps) if s in "\n".join(shown)), "?")
+        errors = [text for text in shown if text.startswith("ERROR:")]
+        raise BuildFailed(
+            f"The build of {tag} failed at step {failing}.",
+            exit_code=exit_code, command=line, output="\n".join(errors),
+            hint="read the failing step's output above; fix that instruction and build again.",
+        )
+    return result
+
+
+def history(image: str, *, quiet: bool = False) -> list[dict[str, object]]:
+    """Show and return an image's layers, newest first, like ``docker history``."""
+    if not quiet:
+        show_command(["docker", "history", image])
+    try:
+        with engine_call(f"history {image}"):
+            layers = engine.connect().api.history(image)
+    except docker.errors.NotFound:
+        raise CourseError(f"No image named {image!r} exists.",
+                          hint="list images with images() and check the tag.") from None
+    rows = [
+        {"created by": _short_created_by(layer.get("CreatedBy", "")),
+         "size (kB)": round(layer.get("Size", 0) / 1000, 1),
+         "comment": layer.get("Comment", "")}
+        for layer in layers
+    ]
+    if not quiet:
+        show_table(rows)
+    return rows
+
+
+def _short_created_by(text: str, width: int = 70) -> str:
+    text = text.replace("/bin/sh -c #(nop) ", "").strip()
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def images(reference: str | None = None, *, all: bool = False,  # noqa: A002
+           quiet: bool = False) -> list[dict[str, object]]:
+    """Show and return the engine's images, like ``docker images``."""
+    argv = ["docker", "images"] + (["-a"] if all else []) + ([reference] if reference else [])
+    if not quiet:
+        show_command(argv)
+    with engine_call("list images"):
+        found = engine.connect().images.list(name=reference, all=all)
+    rows = []
+    for image in found:
+        for tag in image.tags or ["<none>:<none>"]:
+            repository, _, tag_name = tag.rpartition(":")
+            rows.append({"repository": repository, "tag": tag_name,
+                         "size (MB)": round(image.attrs.get("Size", 0) / 1e6, 1)})
+    rows.sort(key=lambda row: (row["repository"], row["tag"]))
+    if not quiet:
+        show_table(rows)
+    return rows
+
+
+def tag(source: str, target: str, *, quiet: bool = False) -> str:
+    """Give an image another name, like ``docker tag``; the chapter removes it at the end."""
+    if not quiet:
+        show_command(["docker", "tag", source, target])
+    repository, _, tag_name = target.rpartition(":") if ":" in target.split("/")[-1] \
+        else (target, "", "latest")
+    try:
+        with engine_call(f"tag {source} {target}"):
+            engine.connect().images.get(source).tag(repository, tag_name)
+    except docker.errors.ImageNotFound:
+        raise CourseError(f"No image named {source!r} exists.",
+                          hint="build or pull it first.") from None
+    except docker.errors.APIError as error:
+        raise CourseError(f"The tag {target!r} was rejected: {error.explanation}",
+                          hint="a tag is lowercase letters, digits, '.', '_' and '-'.") from None
+    session.current().remember_tag(f"{repository}:{tag_name}")
+    return f"{repository}:{tag_name}"
+
+
+def rmi(reference: str, *, force: bool = False, quiet: bool = False) -> None:
+    """Remove an image, like ``docker rmi``."""
+    if not quiet:
+        show_command(["docker", "rmi"] + (["-f"] if force else []) + [reference])
+    try:
+        with engine_call(f"rmi {reference}"):
+            removed = engine.connect().api.remove_image(reference, force=force)
+    except docker.errors.ImageNotFound:
+        raise CourseError(f"No image named {reference!r} exists.",
+                          hint="list images with images().") from None
+    except docker.errors.APIError as error:
+        raise CourseError(f"Removing {reference!r} failed: {error.explanation}",
+                          hint="remove the containers that use it first, or pass force=True.") from None
+    if not quiet:
+        show_output("\n".join(f"{key}: {value}" for item in removed for key, value in item.items()))

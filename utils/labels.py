@@ -1,0 +1,22 @@
+"""The labels that mark everything the course creates, set in one place.
+
+Cleanup finds resources by these labels, never by name.
+"""
+
+from __future__ import annotations
+
+COURSE = "dockercourse"
+CHAPTER = "dockercourse.chapter"
+RUN = "dockercourse.run"
+
+
+def for_chapter(chapter: str, run: str) -> dict[str, str]:
+    """Return the labels of a resource created by ``chapter`` during ``run``."""
+    return {COURSE: "true", CHAPTER: chapter, RUN: run}
+
+
+def chapter_filter(chapter: str | None = None) -> dict[str, list[str]]:
+    """Return an engine filter that matches a chapter's resources, or all the course's."""
+    if chapter is None:
+        return {"label": [f"{COURSE}=true"]}
+    return {"label": [f"{CHAPTER}={chapter}"]}

@@ -1,0 +1,83 @@
+"""Waiting helpers: each takes a timeout, returns how long it waited, and on
+timeout reports what it waited for, the container's state and its last logs."""
+
+from __future__ import annotations
+
+import re
+import time
+
+import requests
+
+from . import engine
+from .errors import WaitTimeout, last_lines
+from .log import get_logger
+
+log = get_logger(__name__)
+
+
+def _evidence(container: str) -> list[str]:
+    try:
+        target = engine.connect().containers.get(container)
+    except Exception as error:  # the container may be gone; say so instead
+        return [f"container {container}: not found ({type(error).__name__})"]
+    lines = [f"container {container}: {target.status}"]
+    logs = target.logs(tail=8).decode(errors="replace")
+    return lines + [f"log: {line}" for line in last_lines(logs, 8)]
+
+
+def wait_for_http(url: str, *, container: str | None = None, timeout: float = 30,
+                  status: int | None = 200) -> float:
+    """Wait until ``url`` answers (with ``status``, if given); return the seconds waited.
+
+    Example:
+        >>> wait_for_http(f"http://127.0.0.1:{port}/", container="web")   # doctest: +SKIP
+        0.21
+    """
+    started = time.perf_counter()
+    last_error = "no answer yet"
+    while time.perf_counter() - started < timeout:
+        try:
+            response = requests.get(url, timeout=2)
+            if status is None or response.status_code == status:
+                return round(time.perf_counter() - started, 2)
+            last_error = f"HTTP {response.status_code}"
+        except requests.RequestException as error:
+            last_error = type(error).__name__
+        time.sleep(0.1)
+    raise WaitTimeout(
+        f"{url} did not answer within {timeout} s.",
+        evidence=[f"last attempt: {last_error}"] + (_evidence(container) if container else []),
+        hint="read the container's logs: did the server start, and on which port?",
+    )
+
+
+def wait_for_log(container: str, pattern: str, *, timeout: float = 30) -> float:
+    """Wait until a line of the container's output matches ``pattern``; return the seconds."""
+    regex = re.compile(pattern)
+    target = engine.connect().containers.get(container)
+    started = time.perf_counter()
+    while time.perf_counter() - started < timeout:
+        if regex.search(target.logs().decode(errors="replace")):
+            return round(time.perf_counter() - started, 2)
+        time.sleep(0.1)
+    raise WaitTimeout(
+        f"No output line of {container} matched {pattern!r} within {timeout} s.",
+        evidence=_evidence(container),
+        hint="check the pattern against the log lines above.",
+    )
+
+
+def wait_for_state(container: str, expected: str, *, timeout: float = 30) -> float:
+    """Wait until the container's state is ``expected``; return the seconds waited."""
+    target = engine.connect().containers.get(container)
+    started = time.perf_counter()
+    while time.perf_counter() - started < timeout:
+        target.reload()
+        if target.status == expected:
+            return round(time.perf_counter() - started, 2)
+        time.sleep(0.05)
+    raise WaitTimeout(
+        f"{container} did not reach the state {expected!r} within {timeout} s.",
+        evidence=_evidence(container),
+        hint="check the restart policy and the command's exit code with inspect().",
+    )
