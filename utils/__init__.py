@@ -6,7 +6,9 @@ A notebook starts with ``start_chapter("01")`` and ends with
 and its real output, and return a small result object.
 """
 
-from .build import build, history, images, rmi, tag
+from .build import build, build_legacy, history, images, rmi, tag
+from .cli import docker
+from .engine import raw_request
 from .containers import (
     create,
     diff,
@@ -27,12 +29,12 @@ from .containers import (
 from .display import show_command, show_image, show_table
 from .engine import connect
 from .errors import CourseError
-from .images import ensure as ensure_images
+from .ensure import ensure as ensure_images
 from .session import current, finish_chapter, start_chapter
 from .waiting import wait_for_http, wait_for_log, wait_for_state
 
 __all__ = [
-    "CourseError", "build", "connect", "create", "current", "diff", "ensure_images",
+    "CourseError", "build", "build_legacy", "connect", "docker", "raw_request", "create", "current", "diff", "ensure_images",
     "exec_", "finish_chapter", "history", "images", "inspect", "kill", "logs",
     "pause", "port", "restart", "rm", "rmi", "run", "show_command", "show_image",
     "show_table", "start", "start_chapter", "state", "stop", "tag", "unpause",

@@ -166,22 +166,33 @@ def build(context: str | Path, tag: str, *, file: str | Path | None = None,
     return result
 
 
-def history(image: str, *, quiet: bool = False) -> list[dict[str, object]]:
-    """Show and return an image's layers, newest first, like ``docker history``."""
+def history(image: str, *, base: str | None = None, quiet: bool = False) -> list[dict[str, object]]:
+    """Show and return an image's layers, newest first, like ``docker history``.
+
+    With ``base``, the rows that come from that base image are folded into
+    one row, so the table shows what this image added.
+    """
     if not quiet:
         show_command(["docker", "history", image])
+    client = engine.connect()
     try:
         with engine_call(f"history {image}"):
-            layers = engine.connect().api.history(image)
+            layers = client.api.history(image)
+            base_layers = client.api.history(base) if base else []
     except docker.errors.NotFound:
-        raise CourseError(f"No image named {image!r} exists.",
+        missing = base if base and image in {t for layer in layers for t in layer.get("Tags") or []} else image
+        raise CourseError(f"No image named {missing!r} exists.",
                           hint="list images with images() and check the tag.") from None
+    own = layers[: len(layers) - len(base_layers)] if base else layers
     rows = [
         {"created by": _short_created_by(layer.get("CreatedBy", "")),
          "size (kB)": round(layer.get("Size", 0) / 1000, 1),
          "comment": layer.get("Comment", "")}
-        for layer in layers
+        for layer in own
     ]
+    if base:
+        rows.append({"created by": f"({len(base_layers)} history entries of {base})",
+                     "size (kB)": "", "comment": ""})
     if not quiet:
         show_table(rows)
     return rows
@@ -246,3 +257,46 @@ def rmi(reference: str, *, force: bool = False, quiet: bool = False) -> None:
                           hint="remove the containers that use it first, or pass force=True.") from None
     if not quiet:
         show_output("\n".join(f"{key}: {value}" for item in removed for key, value in item.items()))
+
+
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+_LEGACY_STEP = re.compile(r"^ ---> ([0-9a-f]{12})$")
+
+
+def build_legacy(context: str | Path, tag: str, *, quiet: bool = False) -> BuildResult:
+    """Build with the legacy builder (``DOCKER_BUILDKIT=0``), as older notes show.
+
+    The legacy builder commits an image after every step, and a failed build
+    leaves the last good one behind to debug. Those intermediate images carry
+    no labels, so the chapter records them for removal at its end.
+    """
+    chapter = session.current()
+    argv = ["docker", "build", "-t", tag, str(context)]
+    line = "DOCKER_BUILDKIT=0 " + shlex.join(argv)
+    if not quiet:
+        print(f"$ {line}")
+    client = engine.connect()
+    lines: list[str] = []
+    exit_code = 0
+    started = time.perf_counter()
+    with engine_call(f"legacy build {tag}"):
+        for event in client.api.build(path=str(context), tag=tag, rm=True, forcerm=True, decode=True,
+                                      labels=chapter.labels):
+            text = event.get("stream") or ""
+            if "error" in event:
+                text = f"ERROR: {event['error']}"
+                exit_code = (event.get("errorDetail") or {}).get("code") or 1
+            for part in _ANSI.sub("", text).splitlines():
+                if not part.strip():
+                    continue
+                lines.append(part)
+                if match := _LEGACY_STEP.match(part):
+                    chapter.remember_tag(match.group(1))
+                if not quiet:
+                    print(part)
+    image_id = None
+    if exit_code == 0:
+        image_id = client.images.get(tag).id
+    steps = [text for text in lines if text.startswith("Step ")]
+    return BuildResult(line, tag, exit_code, steps, [text for text in lines if "Using cache" in text],
+                       None, time.perf_counter() - started, "\n".join(lines), image_id)

@@ -96,6 +96,45 @@ def connect() -> docker.DockerClient:
     return client
 
 
+def raw_request(path: str, *, method: str = "GET") -> tuple[str, dict[str, str], bytes]:
+    """Send one plain HTTP request to the engine and return (status line, headers, body).
+
+    This is all the docker CLI and the SDK do under the hood. Only ``unix://``
+    and plain ``tcp://`` endpoints are supported, so the Windows named pipe
+    and TLS-protected engines raise :class:`EngineUnavailable`.
+
+    Example:
+        >>> raw_request("/_ping")[2]   # doctest: +SKIP
+        b'OK'
+    """
+    import http.client
+    import socket
+    from urllib.parse import urlparse
+
+    where = endpoint()
+    parsed = urlparse(where)
+    if parsed.scheme == "unix":
+        connection = http.client.HTTPConnection("docker", timeout=30)
+        sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        sock.settimeout(30)
+        sock.connect(parsed.path)
+        connection.sock = sock
+    elif parsed.scheme in ("tcp", "http") and not os.environ.get("DOCKER_TLS_VERIFY"):
+        connection = http.client.HTTPConnection(parsed.hostname, parsed.port or 2375, timeout=30)
+    else:
+        raise EngineUnavailable(
+            f"A raw HTTP request to {where} is not supported by this helper.",
+            hint="use the SDK (connect().api) instead; it handles TLS and named pipes.",
+        )
+    with engine_call(f"raw {method} {path}"):
+        connection.request(method, path, headers={"Host": "docker"})
+        response = connection.getresponse()
+        body = response.read()
+    connection.close()
+    status = f"HTTP/{response.version / 10:.1f} {response.status} {response.reason}"
+    return status, dict(response.getheaders()), body
+
+
 def reset() -> None:
     """Forget the cached client, so the next :func:`connect` looks again."""
     connect.cache_clear()

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import docker
 
-from . import catalog, engine, images, labels
+from . import catalog, engine, ensure, labels
 from .display import show_table
 from .errors import CourseError, install_notebook_handler
 from .log import engine_call, get_logger
@@ -116,12 +116,13 @@ def start_chapter(number: str, *, extra_images: tuple[str, ...] = ()) -> Chapter
     scratch.mkdir(parents=True, exist_ok=True)
 
     references = catalog.for_chapter(number) + list(extra_images)
-    ensured = images.ensure(references)
-    show_table(
-        [{"image": row.reference, "status": row.action,
-          "stand-in": "yes" if row.standin else "no", "size (MB)": row.size_mb}
-         for row in ensured],
-    )
+    ensured = ensure.ensure(references) if references else []
+    if ensured:
+        show_table(
+            [{"image": row.reference, "status": row.action,
+              "stand-in": "yes" if row.standin else "no", "size (MB)": row.size_mb}
+             for row in ensured],
+        )
     _current = Chapter(number=number, run_id=uuid.uuid4().hex[:12], scratch=scratch)
     atexit.register(_finish_at_exit, _current)
     return _current
@@ -184,25 +185,37 @@ def remove_chapter_resources(chapter: str | None, *, extra_tags=()) -> Removed:
         for volume in client.volumes.list(filters=filters):
             _ignore_missing(lambda v=volume: v.remove(force=True))
             removed.volumes.append(volume.name)
-        for reference in extra_tags:
-            try:
-                client.images.remove(reference, noprune=False)
-                removed.images.append(reference)
-            except docker.errors.ImageNotFound:
-                pass
         # Newest first, so that images built on other labelled images go first.
         chapter_images = sorted(client.images.list(all=True, filters=filters),
                                 key=lambda image: image.attrs.get("Created", ""),
                                 reverse=True)
         for image in chapter_images:
-            try:
-                client.images.remove(image.id, force=True)
+            if _remove_image(client, image.id, force=True):
                 removed.images.append(image.tags[0] if image.tags else image.short_id)
-            except docker.errors.ImageNotFound:
-                pass
-            except docker.errors.APIError as error:
-                log.warning("could not remove image %s: %s", image.short_id, error)
+        for reference in sorted(extra_tags):
+            if _remove_image(client, reference, force=False):
+                removed.images.append(reference)
     return removed
+
+
+def _remove_image(client, reference: str, *, force: bool) -> bool:
+    """Remove one image; return False when it is gone already or still needed."""
+    try:
+        image = client.images.get(reference)
+    except docker.errors.ImageNotFound:
+        return False
+    # An id recorded by the legacy builder can be a tagged base image
+    # (its FROM step); only untagged images and tags the chapter made go.
+    if reference not in image.tags and image.tags:
+        return False
+    try:
+        client.images.remove(reference, force=force)
+    except docker.errors.ImageNotFound:
+        return False
+    except docker.errors.APIError as error:
+        log.warning("could not remove image %s: %s", reference, error.explanation)
+        return False
+    return True
 
 
 def _ignore_missing(action) -> None:

@@ -1,0 +1,22 @@
+"""Exercise checkers, one module per chapter.
+
+Each checker inspects the real engine, prints ✓ with what it verified or ✗
+with a hint, and returns True or False.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+Checker = Callable[[], tuple[bool, str]]
+
+
+def report(number: int, checker: Checker) -> bool:
+    """Run one checker and print its verdict in the notebook's language."""
+    try:
+        passed, message = checker()
+    except Exception as error:  # a checker must answer, even on a broken engine state
+        passed, message = False, f"检查时出错：{type(error).__name__}: {error}"
+    mark = "✓" if passed else "✗"
+    print(f"{mark} 练习 {number}：{message}")
+    return passed
