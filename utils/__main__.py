@@ -8,6 +8,7 @@ Commands:
     clean [--chapter N]    remove everything the course labelled (all chapters, or one)
     leftovers              list what the course labelled and left; exit 1 if any
     nightly [--out DIR]    execute every notebook with papermill and write a report
+    refresh NOTEBOOK...    execute notebooks in place (refresh their committed outputs)
     bench                  print the benchmark figures
 """
 
@@ -81,6 +82,17 @@ def _nightly(args) -> int:
     return run_nightly(args.out, timeout=args.cell_timeout)
 
 
+def _refresh(args) -> int:
+    from pathlib import Path
+
+    from .nightly import refresh
+
+    for name in args.notebooks:
+        record = refresh(Path(name), timeout=args.cell_timeout)
+        print(f"{name}: executed in {record['seconds']} s")
+    return 0
+
+
 def _bench(args) -> int:
     from .bench import main as bench_main
 
@@ -117,6 +129,13 @@ def main(argv: list[str] | None = None) -> int:
     nightly_parser.add_argument("--cell-timeout", type=int, default=600,
                                 help="seconds one cell may run before it fails")
     nightly_parser.set_defaults(handler=_nightly)
+
+    refresh_parser = commands.add_parser(
+        "refresh", help="execute notebooks in place, so their outputs come from a real run")
+    refresh_parser.add_argument("notebooks", nargs="+", help="notebook files to execute")
+    refresh_parser.add_argument("--cell-timeout", type=int, default=600,
+                                help="seconds one cell may run before it fails")
+    refresh_parser.set_defaults(handler=_refresh)
 
     bench_parser = commands.add_parser("bench", help="print the benchmark figures")
     bench_parser.add_argument("--repeat", type=int, default=20,

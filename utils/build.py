@@ -21,6 +21,7 @@ from . import engine, session
 from .display import show_command, show_output, show_table
 from .errors import BuildFailed, CourseError
 from .log import engine_call
+from .result import shown
 
 _STEP_HEADER = re.compile(r"^#(\d+) (\[.*)$")
 _STEP_OUTPUT = re.compile(r"^#(\d+) \d+\.\d+ (.*)$")
@@ -81,7 +82,10 @@ def condense(log_lines: list[str]) -> tuple[list[str], list[str], list[str], str
             continue
         if match := _STEP_CACHED.match(line):
             if match.group(1) in steps:
-                cached.append(steps[match.group(1)])
+                # A FROM step is marked CACHED when the base image is already
+                # resolved; only steps that build a layer count as cache hits.
+                if " FROM " not in f" {steps[match.group(1)].split('] ', 1)[-1]}":
+                    cached.append(steps[match.group(1)])
                 shown.append("  CACHED")
             continue
         if match := _STEP_OUTPUT.match(line):
@@ -156,14 +160,37 @@ def build(context: str | Path, tag: str, *, file: str | Path | None = None,
     result = BuildResult(line, tag, exit_code, steps, cached, context_size, seconds,
                          "\n".join(log_lines), image_id)
     if exit_code != 0 and check:
-        failing = next((s for s in reversed(steps) if s in "\n".join(shown)), "?")
+        failing, step_lines = _failing_step(log_lines)
         errors = [text for text in shown if text.startswith("ERROR:")]
+        if failing:
+            what = f"The build of {tag} failed at step {failing}."
+        else:
+            what = f"The build of {tag} failed before any step ran."
         raise BuildFailed(
-            f"The build of {tag} failed at step {failing}.",
-            exit_code=exit_code, command=line, output="\n".join(errors),
+            what, exit_code=exit_code, command=line,
+            output="\n".join(step_lines + errors),
             hint="read the failing step's output above; fix that instruction and build again.",
         )
     return result
+
+
+def _failing_step(log_lines: list[str]) -> tuple[str | None, list[str]]:
+    """Return the header and output lines of the step that logged an error.
+
+    Steps of different stages run in parallel and their lines interleave, so
+    the failing step is the one with an ``#N ERROR:`` line, not the last one.
+    """
+    headers: dict[str, str] = {}
+    outputs: dict[str, list[str]] = {}
+    for text in log_lines:
+        if match := _STEP_HEADER.match(text):
+            headers.setdefault(match.group(1), match.group(2))
+        elif match := _STEP_OUTPUT.match(text):
+            outputs.setdefault(match.group(1), []).append(match.group(2))
+        elif (match := _STEP_ERROR.match(text)) and match.group(1) in headers:
+            number = match.group(1)
+            return headers[number], outputs.get(number, [])
+    return None, []
 
 
 def history(image: str, *, base: str | None = None, quiet: bool = False) -> list[dict[str, object]]:
@@ -195,6 +222,7 @@ def history(image: str, *, base: str | None = None, quiet: bool = False) -> list
                      "size (kB)": "", "comment": ""})
     if not quiet:
         show_table(rows)
+        return shown(rows)
     return rows
 
 
@@ -220,11 +248,13 @@ def images(reference: str | None = None, *, all: bool = False,  # noqa: A002
     rows.sort(key=lambda row: (row["repository"], row["tag"]))
     if not quiet:
         show_table(rows)
+        return shown(rows)
     return rows
 
 
 def tag(source: str, target: str, *, quiet: bool = False) -> str:
     """Give an image another name, like ``docker tag``; the chapter removes it at the end."""
+    chapter = session.current()
     if not quiet:
         show_command(["docker", "tag", source, target])
     repository, _, tag_name = target.rpartition(":") if ":" in target.split("/")[-1] \
@@ -237,8 +267,10 @@ def tag(source: str, target: str, *, quiet: bool = False) -> str:
                           hint="build or pull it first.") from None
     except docker.errors.APIError as error:
         raise CourseError(f"The tag {target!r} was rejected: {error.explanation}",
-                          hint="a tag is lowercase letters, digits, '.', '_' and '-'.") from None
-    session.current().remember_tag(f"{repository}:{tag_name}")
+                          hint="a repository name is lowercase letters, digits, '.', '_', "
+                               "'-' and '/'; the tag after ':' may also hold uppercase.",
+                          ) from None
+    chapter.remember_tag(f"{repository}:{tag_name}")
     return f"{repository}:{tag_name}"
 
 

@@ -21,7 +21,7 @@ from . import engine, session
 from .display import show_command, show_output
 from .errors import CommandFailed, CourseError, ImageUnavailable, PortInUse
 from .log import engine_call
-from .result import Result
+from .result import Result, shown
 
 Command = str | Sequence[str] | None
 Ports = Mapping[str | int, int | None]
@@ -32,7 +32,15 @@ DIFF_KINDS = {0: "C", 1: "A", 2: "D"}
 def _split(command: Command) -> list[str] | None:
     if command is None:
         return None
-    return shlex.split(command) if isinstance(command, str) else list(command)
+    if not isinstance(command, str):
+        return list(command)
+    try:
+        return shlex.split(command)
+    except ValueError as error:
+        raise CourseError(
+            f"The command {command!r} is not valid shell syntax: {error}.",
+            hint="close the quote, or pass the command as a list of arguments.",
+        ) from None
 
 
 def _client():
@@ -98,6 +106,11 @@ def _restart_policy(restart: str | None) -> dict | None:
     name, _, count = restart.partition(":")
     policy = {"Name": name}
     if count:
+        if not count.isdigit():
+            raise CourseError(
+                f"The restart policy {restart!r} has an invalid retry count {count!r}.",
+                hint="write it as on-failure:N, where N is a whole number such as 3.",
+            )
         policy["MaximumRetryCount"] = int(count)
     return policy
 
@@ -140,17 +153,9 @@ def run(image: str, command: Command = None, *, name: str | None = None,
     if not quiet:
         show_command(shlex.split(line))
 
-    entrypoint_list = _split(entrypoint) if entrypoint is not None else None
     started = time.perf_counter()
-    container = _create(image, argv_command, chapter, name=name, environment=dict(env or {}),
-                        hostname=hostname, ports=_port_bindings(publish),
-                        publish_all_ports=publish_all,
-                        restart_policy=_restart_policy(restart),
-                        user=str(user) if user is not None else None,
-                        volumes=list(volumes), volumes_from=list(volumes_from),
-                        tmpfs=dict(tmpfs) if tmpfs else None, working_dir=workdir,
-                        entrypoint=entrypoint_list, network=network, init=init or None,
-                        extra_labels=labels, line=line)
+    container = _create(image, argv_command, chapter, name=name, extra_labels=labels,
+                        line=line, **_create_options(image, options))
     _start(container, line)
     if detach:
         if not quiet:
@@ -162,7 +167,7 @@ def run(image: str, command: Command = None, *, name: str | None = None,
         with engine_call(f"wait for {container.name}"):
             exit_code = container.wait(timeout=timeout)["StatusCode"]
     except (requests.exceptions.ReadTimeout, requests.exceptions.ConnectionError):
-        container.remove(force=True)
+        container.remove(force=True, v=True)
         raise CourseError(
             f"The container did not exit within {timeout} s, so it was removed.",
             evidence=[f"command: {line}"],
@@ -171,7 +176,8 @@ def run(image: str, command: Command = None, *, name: str | None = None,
     seconds = time.perf_counter() - started
     output = container.logs(stdout=True, stderr=True).decode(errors="replace")
     if rm:
-        container.remove(force=True)
+        # Like `docker run --rm`, which also removes the anonymous volumes.
+        container.remove(force=True, v=True)
     if not quiet:
         show_output(output)
     result = Result(line, exit_code, output, id=container.id, name=container.name,
@@ -179,10 +185,69 @@ def run(image: str, command: Command = None, *, name: str | None = None,
     if exit_code != 0 and check:
         raise CommandFailed(
             f"The command in the container exited with code {exit_code}.",
-            exit_code=exit_code, command=line,
+            exit_code=exit_code, command=line, output=output,
             hint="read the output above; pass check=False to go on after a failure.",
         )
     return result
+
+
+_RUN_OPTIONS = frozenset({
+    "detach", "rm", "env", "hostname", "publish", "publish_all", "expose", "restart",
+    "user", "volumes", "volumes_from", "tmpfs", "workdir", "entrypoint", "network",
+    "init", "labels",
+})
+
+
+def _create_options(image: str, options: Mapping) -> dict:
+    """Translate the CLI-named options of run() and create() into SDK arguments."""
+    ports = _port_bindings(options.get("publish")) or {}
+    if options.get("publish_all"):
+        # The engine's own -P binds every interface, so each exposed port is
+        # bound here on 127.0.0.1, like publish={PORT: None}.
+        for key in _exposed_ports(image, options.get("expose") or ()):
+            ports.setdefault(key, ("127.0.0.1", None))
+    user = options.get("user")
+    entrypoint = options.get("entrypoint")
+    return dict(
+        environment=dict(options.get("env") or {}),
+        hostname=options.get("hostname"),
+        ports=ports,
+        restart_policy=_restart_policy(options.get("restart")),
+        user=str(user) if user is not None else None,
+        volumes=list(options.get("volumes") or ()),
+        volumes_from=list(options.get("volumes_from") or ()),
+        tmpfs=dict(options["tmpfs"]) if options.get("tmpfs") else None,
+        working_dir=options.get("workdir"),
+        entrypoint=_split(entrypoint) if entrypoint is not None else None,
+        network=options.get("network"),
+        init=options.get("init") or None,
+        # A foreground run() removes its container itself, after reading the
+        # output. A detached run() and create() leave it to the engine.
+        auto_remove=bool(options.get("rm")) and options.get("detach", True),
+    )
+
+
+def _exposed_ports(image: str, expose: Sequence[int | str]) -> list[str]:
+    try:
+        config = _client().images.get(image).attrs.get("Config") or {}
+    except docker.errors.ImageNotFound:
+        config = {}  # _create() reports the missing image
+    ports = list(config.get("ExposedPorts") or {})
+    ports += [str(port) if "/" in str(port) else f"{port}/tcp" for port in expose]
+    return ports
+
+
+def _label_named_volumes(client, volumes: Sequence[str], chapter_labels: dict) -> None:
+    # The engine creates a missing named volume without labels, and the
+    # chapter's cleanup finds volumes by label, so it is created here first.
+    for spec in volumes:
+        source, separator, _ = spec.partition(":")
+        if not separator or source.startswith("/"):
+            continue
+        try:
+            client.volumes.get(source)
+        except docker.errors.NotFound:
+            client.volumes.create(source, labels=chapter_labels)
 
 
 def _create(image, command, chapter, *, extra_labels, line, **kwargs):
@@ -192,6 +257,7 @@ def _create(image, command, chapter, *, extra_labels, line, **kwargs):
     kwargs = {key: value for key, value in kwargs.items() if value not in (None, [], {})}
     try:
         with engine_call(f"create container from {image}"):
+            _label_named_volumes(client, kwargs.get("volumes", []), chapter.labels)
             return client.containers.create(image, command, labels=all_labels, **kwargs)
     except docker.errors.ImageNotFound:
         raise ImageUnavailable(
@@ -213,7 +279,7 @@ def _start(container, line: str) -> None:
         with engine_call(f"start {container.name}"):
             container.start()
     except docker.errors.APIError as error:
-        container.remove(force=True)
+        container.remove(force=True, v=True)
         text = str(error.explanation or error)
         if "port is already allocated" in text or "address already in use" in text:
             raise PortInUse(
@@ -222,10 +288,14 @@ def _start(container, line: str) -> None:
                 evidence=[f"command: {line}", text[:300]],
                 hint="let the engine pick a free port: publish={PORT: None}.",
             ) from None
+        if "executable file not found" in text or "no such file or directory" in text:
+            hint = "check the command and entrypoint: is the program in the image?"
+        else:
+            hint = "check the options against the CLI line above."
         raise CourseError(
             "The container was created but could not start (it was removed).",
             evidence=[f"command: {line}", text[:300]],
-            hint="check the command and entrypoint: is the program in the image?",
+            hint=hint,
         ) from None
 
 
@@ -236,7 +306,7 @@ def _container(name_or_id: str):
     except docker.errors.NotFound:
         raise CourseError(
             f"No container named {name_or_id!r} exists.",
-            hint="list containers with ps(all=True) and check the name.",
+            hint="list containers with `docker ps -a` and check the name.",
         ) from None
 
 
@@ -274,7 +344,7 @@ def exec_(container: str, command: Command, *, user: str | None = None,
             f"The engine could not run the command in {container!r}: "
             f"{error.explanation or error}",
             evidence=[f"command: {line}"],
-            hint="is the container running? Check it with ps().",
+            hint="is the container running? Check it with state(name).",
         ) from None
     text = output.decode(errors="replace")
     if not quiet:
@@ -284,7 +354,8 @@ def exec_(container: str, command: Command, *, user: str | None = None,
     if exit_code != 0 and check:
         raise CommandFailed(
             f"The command exited with code {exit_code}.", exit_code=exit_code,
-            command=line, hint="read the output above; pass check=False to go on.",
+            command=line, output=text,
+            hint="read the output above; pass check=False to go on.",
         )
     return result
 
@@ -315,14 +386,19 @@ def create(image: str, command: Command = None, *, name: str | None = None,
            quiet: bool = False, **options) -> Result:
     """Create a container without starting it, like ``docker create``."""
     chapter = session.current()
+    unknown = set(options) - (_RUN_OPTIONS - {"detach"})
+    if unknown:
+        names = ", ".join(sorted(unknown))
+        raise TypeError(f"create() got unexpected keyword arguments: {names}")
     split_command = _split(command)
     argv = _run_argv(image, split_command, dict(name=name, **options))
     argv[1] = "create"
     line = shlex.join(argv)
     if not quiet:
         show_command(argv)
-    container = _create(image, split_command, chapter, name=name, extra_labels=None,
-                        line=line, **options)
+    container = _create(image, split_command, chapter, name=name,
+                        extra_labels=options.get("labels"), line=line,
+                        **_create_options(image, options))
     if not quiet:
         show_output(container.id)
     return Result(line, 0, container.id, id=container.id, name=container.name)
@@ -398,8 +474,10 @@ def inspect(name: str, path: str | None = None, *, quiet: bool = False):
             try:
                 data = client.api.inspect_image(name)
             except docker.errors.NotFound:
-                raise CourseError(f"No container or image named {name!r} exists.",
-                                  hint="check the name with ps(all=True) or images().") from None
+                raise CourseError(
+                    f"No container or image named {name!r} exists.",
+                    hint="check the name with `docker ps -a` or images().",
+                ) from None
     value = data
     for part in (path.split(".") if path else []):
         if not isinstance(value, dict) or part not in value:
@@ -409,6 +487,7 @@ def inspect(name: str, path: str | None = None, *, quiet: bool = False):
         value = value[part]
     if not quiet:
         show_output(json.dumps(value, indent=2, ensure_ascii=False))
+        return shown(value)
     return value
 
 
@@ -418,9 +497,12 @@ def diff(container: str, *, quiet: bool = False) -> list[tuple[str, str]]:
         show_command(["docker", "diff", container])
     with engine_call(f"diff {container}"):
         changes = _container(container).diff() or []
-    rows = [(DIFF_KINDS.get(change["Kind"], "?"), change["Path"]) for change in changes]
+    # Sorted by path: the engine lists changes in directory-walk order, which can vary.
+    rows = sorted(((DIFF_KINDS.get(change["Kind"], "?"), change["Path"]) for change in changes),
+                  key=lambda row: row[1])
     if not quiet:
         show_output("\n".join(f"{kind} {path}" for kind, path in rows))
+        return shown(rows)
     return rows
 
 
@@ -481,4 +563,5 @@ def port(container: str, *, quiet: bool = False) -> dict[str, int]:
             lines.append(f"{container_port} -> {binding['HostIp']}:{binding['HostPort']}")
     if not quiet:
         show_output("\n".join(lines))
+        return shown(mapping)
     return mapping

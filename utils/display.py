@@ -43,8 +43,9 @@ class Table:
         return self.frame.to_string(index=False)
 
 
-def show_table(rows: Iterable[Mapping[str, object]], columns: Sequence[str] | None = None):
-    """Display rows as a table (HTML in JupyterLab, text elsewhere) and return its frame.
+def show_table(rows: Iterable[Mapping[str, object]],
+               columns: Sequence[str] | None = None) -> None:
+    """Display rows as a table: HTML in JupyterLab, aligned text elsewhere.
 
     Example:
         >>> show_table([{"image": "busybox:1.35", "size (MB)": 2.1}])
@@ -64,7 +65,6 @@ def show_table(rows: Iterable[Mapping[str, object]], columns: Sequence[str] | No
         display(table)
     else:
         print(repr(table))
-    return frame
 
 
 def show_image(data: bytes, *, width: int | None = None) -> None:

@@ -44,6 +44,10 @@ def can_provision() -> bool:
 
 
 def _where_hint() -> str:
+    if os.environ.get("DOCKER_HOST"):
+        # It overrides every other place, so installing an engine would not help.
+        return (f"DOCKER_HOST is set to {os.environ['DOCKER_HOST']}: start the engine "
+                "there, or unset DOCKER_HOST to use the default one.")
     if on_binder():
         return ("Binder gives no Docker engine: read the recorded outputs here, or "
                 "open the course in Codespaces or on your own machine to run it.")

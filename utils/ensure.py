@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import re
+import shlex
 import shutil
 import subprocess
 import sys
@@ -23,7 +24,7 @@ import requests
 from tqdm import tqdm
 
 from . import catalog, engine
-from .errors import CourseError, ImageUnavailable, last_lines
+from .errors import CommandFailed, CourseError, ImageUnavailable, last_lines
 from .log import engine_call, get_logger
 
 log = get_logger(__name__)
@@ -315,7 +316,22 @@ def verify_standin(reference: str) -> str:
     """Run the image's version command and return its output (for tests and the CLI)."""
     image = _lookup(reference)
     client = engine.connect()
+    # Not containers.run(remove=True): that keeps the anonymous volumes of
+    # images with a VOLUME (redis, registry), and nothing would remove them.
     with engine_call(f"version of {reference}"):
-        output = client.containers.run(reference, list(image.version_command), remove=True,
-                                       stdout=True, stderr=True, entrypoint=[])
-    return output.decode(errors="replace")
+        container = client.containers.create(reference, list(image.version_command),
+                                             entrypoint=[])
+        try:
+            container.start()
+            exit_code = container.wait()["StatusCode"]
+            output = container.logs(stdout=True, stderr=True).decode(errors="replace")
+        finally:
+            container.remove(force=True, v=True)
+    if exit_code != 0:
+        raise CommandFailed(
+            f"The version command of {reference} exited with code {exit_code}.",
+            exit_code=exit_code, output=output,
+            command=shlex.join(image.version_command),
+            hint="remove the image, then run `python -m utils images` to rebuild it.",
+        )
+    return output

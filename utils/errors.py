@@ -95,9 +95,12 @@ def install_notebook_handler() -> bool:
         return False
 
     def show_short(shell, etype, value, tb, tb_offset=None):
-        # The returned lines replace the traceback in the kernel's error
-        # message, which keeps its ename and evalue for nbval and papermill.
-        return [f"{etype.__name__}: {value.message()}"]
+        # IPython discards what a custom handler returns, so the handler sends
+        # the error itself. The kernel's error message keeps ename and evalue
+        # for nbval and papermill; the traceback is the short message.
+        structured = [f"{etype.__name__}: {value.message()}"]
+        shell._showtraceback(etype, value, structured)
+        return structured
 
     shell.set_custom_exc((CourseError,), show_short)
     return True

@@ -53,6 +53,48 @@ class Result:
         print(f"(exit code {self.exit_code})")
 
 
+class _ShownInCell:
+    """Mixin for values a helper has already printed: no echo in the same cell."""
+
+    def _ipython_display_(self) -> None:
+        if self._shown_in_cell is not None and self._shown_in_cell == _execution_count():
+            return
+        from IPython.display import display
+
+        display(self._plain())
+
+
+class ShownList(_ShownInCell, list):
+    """A list a helper printed; a later cell that asks for it shows it again."""
+
+    def __init__(self, items=()):
+        super().__init__(items)
+        self._shown_in_cell = _execution_count()
+
+    def _plain(self):
+        return list(self)
+
+
+class ShownDict(_ShownInCell, dict):
+    """A dict a helper printed; a later cell that asks for it shows it again."""
+
+    def __init__(self, items=()):
+        super().__init__(items)
+        self._shown_in_cell = _execution_count()
+
+    def _plain(self):
+        return dict(self)
+
+
+def shown(value):
+    """Wrap a list or dict that a helper printed; return other values unchanged."""
+    if isinstance(value, dict):
+        return ShownDict(value)
+    if isinstance(value, list):
+        return ShownList(value)
+    return value
+
+
 def _execution_count() -> int | None:
     try:
         from IPython import get_ipython

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import docker
 
-from . import catalog, engine, ensure, labels
+from . import buildcache, catalog, engine, ensure, labels
 from .display import show_table
 from .errors import CourseError, install_notebook_handler
 from .log import engine_call, get_logger
@@ -27,16 +27,23 @@ log = get_logger(__name__)
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SCRATCH_ROOT = REPO_ROOT / "notebooks" / "scratch"
+BUILD_CACHE_SNAPSHOTS = SCRATCH_ROOT / ".build-cache"
 
 
 @dataclass
 class Removed:
-    """What a cleanup removed, by kind."""
+    """What a cleanup removed, by kind.
+
+    ``build_cache`` counts the BuildKit records removed. It is left out of the
+    printed report because removing one record can remove others with it,
+    so the count varies from run to run.
+    """
 
     containers: list[str] = field(default_factory=list)
     networks: list[str] = field(default_factory=list)
     volumes: list[str] = field(default_factory=list)
     images: list[str] = field(default_factory=list)
+    build_cache: int = 0
     files: int = 0
 
     def rows(self) -> list[dict[str, object]]:
@@ -47,6 +54,10 @@ class Removed:
             {"kind": "images", "count": len(self.images)},
             {"kind": "scratch files", "count": self.files},
         ]
+
+    def _ipython_display_(self) -> None:
+        # finish_chapter printed the table already.
+        return None
 
     def total(self) -> int:
         return sum(row["count"] for row in self.rows())
@@ -78,9 +89,11 @@ def current() -> Chapter:
     """Return the running chapter session.
 
     Raises:
-        CourseError: no chapter was started in this kernel.
+        CourseError: no chapter was started in this kernel, or it was finished.
     """
-    if _current is None:
+    # After finish_chapter(), nothing would remove what a helper creates, so
+    # a finished chapter counts as none.
+    if _current is None or _current.finished:
         raise CourseError(
             "No chapter session is running.",
             hint="run the notebook's first code cell (start_chapter) first.",
@@ -109,6 +122,8 @@ def start_chapter(number: str, *, extra_images: tuple[str, ...] = ()) -> Chapter
           f"at {engine.endpoint()}")
 
     leftovers = remove_chapter_resources(number)
+    snapshot = _snapshot_path(number)
+    leftovers.build_cache = buildcache.remove_new_records(snapshot)
     scratch = SCRATCH_ROOT / number
     leftovers.files += _remove_tree(scratch)
     if leftovers.total():
@@ -117,6 +132,8 @@ def start_chapter(number: str, *, extra_images: tuple[str, ...] = ()) -> Chapter
 
     references = catalog.for_chapter(number) + list(extra_images)
     ensured = ensure.ensure(references) if references else []
+    # Taken after the images are ensured, so stand-in builds are not the chapter's.
+    buildcache.save_snapshot(snapshot)
     if ensured:
         show_table(
             [{"image": row.reference, "status": row.action,
@@ -129,8 +146,11 @@ def start_chapter(number: str, *, extra_images: tuple[str, ...] = ()) -> Chapter
 
 
 def finish_chapter() -> Removed:
-    """Remove everything the chapter created and print what was removed."""
-    chapter = current()
+    """Remove everything the chapter created and print what was removed.
+
+    Calling it again, as when the last cell runs twice, removes nothing new.
+    """
+    chapter = _current if _current is not None and _current.finished else current()
     removed = _cleanup(chapter)
     print(f"chapter {chapter.number} removed: {_summary(removed)}")
     show_table(removed.rows())
@@ -139,6 +159,7 @@ def finish_chapter() -> Removed:
 
 def _cleanup(chapter: Chapter) -> Removed:
     removed = remove_chapter_resources(chapter.number, extra_tags=chapter.tags)
+    removed.build_cache = buildcache.remove_new_records(_snapshot_path(chapter.number))
     removed.files = _remove_tree(chapter.scratch)
     chapter.tags.clear()
     chapter.finished = True
@@ -152,6 +173,10 @@ def _finish_at_exit(chapter: Chapter) -> None:
         _cleanup(chapter)
     except Exception as error:  # the interpreter is exiting: log and go on
         log.warning("cleanup of chapter %s at exit failed: %r", chapter.number, error)
+
+
+def _snapshot_path(number: str) -> Path:
+    return BUILD_CACHE_SNAPSHOTS / f"{number}.json"
 
 
 def _summary(removed: Removed) -> str:
@@ -193,12 +218,13 @@ def remove_chapter_resources(chapter: str | None, *, extra_tags=()) -> Removed:
             if _remove_image(client, image.id, force=True):
                 removed.images.append(image.tags[0] if image.tags else image.short_id)
         for reference in sorted(extra_tags):
-            if _remove_image(client, reference, force=False):
+            if _remove_image(client, reference, force=False, keep_tagged_ids=True):
                 removed.images.append(reference)
     return removed
 
 
-def _remove_image(client, reference: str, *, force: bool) -> bool:
+def _remove_image(client, reference: str, *, force: bool,
+                  keep_tagged_ids: bool = False) -> bool:
     """Remove one image; return False when it is gone already or still needed."""
     try:
         image = client.images.get(reference)
@@ -206,7 +232,8 @@ def _remove_image(client, reference: str, *, force: bool) -> bool:
         return False
     # An id recorded by the legacy builder can be a tagged base image
     # (its FROM step); only untagged images and tags the chapter made go.
-    if reference not in image.tags and image.tags:
+    # The images the chapter labelled go with all their tags.
+    if keep_tagged_ids and reference not in image.tags and image.tags:
         return False
     try:
         client.images.remove(reference, force=force)

@@ -6,10 +6,11 @@ from __future__ import annotations
 import re
 import time
 
+import docker
 import requests
 
 from . import engine
-from .errors import WaitTimeout, last_lines
+from .errors import CourseError, WaitTimeout, last_lines
 from .log import get_logger
 
 log = get_logger(__name__)
@@ -23,6 +24,16 @@ def _evidence(container: str) -> list[str]:
     lines = [f"container {container}: {target.status}"]
     logs = target.logs(tail=8).decode(errors="replace")
     return lines + [f"log: {line}" for line in last_lines(logs, 8)]
+
+
+def _get(container: str):
+    try:
+        return engine.connect().containers.get(container)
+    except docker.errors.NotFound:
+        raise CourseError(
+            f"No container named {container!r} exists.",
+            hint="list containers with `docker ps -a` and check the name.",
+        ) from None
 
 
 def wait_for_http(url: str, *, container: str | None = None, timeout: float = 30,
@@ -53,8 +64,14 @@ def wait_for_http(url: str, *, container: str | None = None, timeout: float = 30
 
 def wait_for_log(container: str, pattern: str, *, timeout: float = 30) -> float:
     """Wait until a line of the container's output matches ``pattern``; return the seconds."""
-    regex = re.compile(pattern)
-    target = engine.connect().containers.get(container)
+    try:
+        regex = re.compile(pattern)
+    except re.error as error:
+        raise CourseError(
+            f"The pattern {pattern!r} is not a valid regular expression: {error}.",
+            hint="escape special characters such as ( [ . * with a backslash.",
+        ) from None
+    target = _get(container)
     started = time.perf_counter()
     while time.perf_counter() - started < timeout:
         if regex.search(target.logs().decode(errors="replace")):
@@ -69,10 +86,16 @@ def wait_for_log(container: str, pattern: str, *, timeout: float = 30) -> float:
 
 def wait_for_state(container: str, expected: str, *, timeout: float = 30) -> float:
     """Wait until the container's state is ``expected``; return the seconds waited."""
-    target = engine.connect().containers.get(container)
+    target = _get(container)
     started = time.perf_counter()
     while time.perf_counter() - started < timeout:
-        target.reload()
+        try:
+            target.reload()
+        except docker.errors.NotFound:
+            raise CourseError(
+                f"{container} was removed before it reached the state {expected!r}.",
+                hint="a container started with rm=True is removed when it exits.",
+            ) from None
         if target.status == expected:
             return round(time.perf_counter() - started, 2)
         time.sleep(0.05)

@@ -6,9 +6,19 @@ with a hint, and returns True or False.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 
 Checker = Callable[[], tuple[bool, str]]
+
+
+def run_solutions() -> bool:
+    """Return True when the hidden solution cells should run.
+
+    The test suite and the nightly run set ``DOCKER_COURSE_RUN_SOLUTIONS=1``
+    to prove every checker; a learner's own run leaves the exercises to them.
+    """
+    return os.environ.get("DOCKER_COURSE_RUN_SOLUTIONS") == "1"
 
 
 def report(number: int, checker: Checker) -> bool:

@@ -1,0 +1,62 @@
+"""Track and remove the BuildKit cache records a chapter creates.
+
+BuildKit keeps its cache between runs, and the build cache cannot carry
+labels. Without this, a chapter's second run would find every step cached
+and show other output than its first. So a chapter notes which records
+exist when it starts and, when it finishes, removes only the records that
+appeared since. Records a learner had before are kept. The snapshot is
+stored on disk, so the next start also cleans up after an interrupted run.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import docker
+
+from . import engine
+from .log import engine_call, get_logger
+
+log = get_logger(__name__)
+
+
+def record_ids() -> set[str]:
+    """Return the ids of the engine's build cache records."""
+    with engine_call("list build cache"):
+        records = engine.connect().df().get("BuildCache") or []
+    return {record["ID"] for record in records}
+
+
+def save_snapshot(path: Path) -> None:
+    """Store the current record ids in ``path``."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(sorted(record_ids())), encoding="utf-8")
+
+
+def remove_new_records(path: Path) -> int:
+    """Remove the records created since the snapshot in ``path``; return how many.
+
+    Does nothing and returns 0 when there is no snapshot. The snapshot is
+    deleted afterwards.
+    """
+    if not path.exists():
+        return 0
+    before = set(json.loads(path.read_text(encoding="utf-8")))
+    client = engine.connect()
+    removed: set[str] = set()
+    # The engine accepts one id per prune request, and removing a record
+    # can remove records that depend on it, so the list is read again.
+    for record_id in sorted(record_ids() - before):
+        if record_id in removed:
+            continue
+        try:
+            with engine_call(f"prune build cache {record_id}"):
+                result = client.api.prune_builds(filters={"id": [record_id]}, all=True)
+        except docker.errors.APIError as error:
+            log.warning("could not remove build cache record %s: %s", record_id,
+                        error.explanation)
+            continue
+        removed.update(result.get("CachesDeleted") or [])
+    path.unlink()
+    return len(removed)
