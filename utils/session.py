@@ -101,7 +101,8 @@ def current() -> Chapter:
     return _current
 
 
-def start_chapter(number: str, *, extra_images: tuple[str, ...] = ()) -> Chapter:
+def start_chapter(number: str, *, extra_images: tuple[str, ...] = (),
+                  quiet: bool = False) -> Chapter:
     """Start a chapter: connect, remove leftovers, ensure images, prepare scratch.
 
     Prints the engine's version, what was removed from an interrupted
@@ -118,15 +119,16 @@ def start_chapter(number: str, *, extra_images: tuple[str, ...] = ()) -> Chapter
     install_notebook_handler()
     client = engine.connect()
     version = client.version()
-    print(f"engine: Docker Engine {version['Version']} (API {version['ApiVersion']}) "
-          f"at {engine.endpoint()}")
+    if not quiet:
+        print(f"engine: Docker Engine {version['Version']} (API {version['ApiVersion']}) "
+              f"at {engine.endpoint()}")
 
     leftovers = remove_chapter_resources(number)
     snapshot = _snapshot_path(number)
     leftovers.build_cache = buildcache.remove_new_records(snapshot)
     scratch = SCRATCH_ROOT / number
     leftovers.files += _remove_tree(scratch)
-    if leftovers.total():
+    if leftovers.total() and not quiet:
         print(f"removed what an earlier run left: {_summary(leftovers)}")
     scratch.mkdir(parents=True, exist_ok=True)
 
@@ -134,7 +136,7 @@ def start_chapter(number: str, *, extra_images: tuple[str, ...] = ()) -> Chapter
     ensured = ensure.ensure(references) if references else []
     # Taken after the images are ensured, so stand-in builds are not the chapter's.
     buildcache.save_snapshot(snapshot)
-    if ensured:
+    if ensured and not quiet:
         show_table(
             [{"image": row.reference, "status": row.action,
               "stand-in": "yes" if row.standin else "no", "size (MB)": row.size_mb}
