@@ -31,25 +31,38 @@ def test_notebooks_exist():
 def test_every_notebook_is_collected():
     result = subprocess.run(
         [sys.executable, "-m", "pytest", "--collect-only", "-q", "notebooks"],
-        cwd=ROOT, capture_output=True, text=True, check=False)
-    collected = {line.split("::")[0] for line in result.stdout.splitlines() if "::" in line}
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    collected = {
+        line.split("::")[0] for line in result.stdout.splitlines() if "::" in line
+    }
     missing = [p.name for p in NOTEBOOKS if f"notebooks/{p.name}" not in collected]
     assert missing == [], result.stdout[-2000:] + result.stderr[-2000:]
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_notebook_has_no_skipped_cells(path):
-    skipped = [index for index, cell in enumerate(_cells(path))
-               if cell["cell_type"] == "code" and "NBVAL_SKIP" in _source(cell)]
+    skipped = [
+        index
+        for index, cell in enumerate(_cells(path))
+        if cell["cell_type"] == "code" and "NBVAL_SKIP" in _source(cell)
+    ]
     assert skipped == []
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_notebook_is_committed_executed(path):
-    unexecuted = [index for index, cell in enumerate(_cells(path))
-                  if cell["cell_type"] == "code" and _source(cell).strip()
-                  and not _source(cell).strip().startswith("# 在这里写你的答案")
-                  and cell.get("execution_count") is None]
+    unexecuted = [
+        index
+        for index, cell in enumerate(_cells(path))
+        if cell["cell_type"] == "code"
+        and _source(cell).strip()
+        and not _source(cell).strip().startswith("# 在这里写你的答案")
+        and cell.get("execution_count") is None
+    ]
     assert unexecuted == []
 
 

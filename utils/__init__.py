@@ -8,7 +8,6 @@ and its real output, and return a small result object.
 
 from .build import build, build_legacy, history, images, rmi, tag
 from .cli import docker
-from .engine import raw_request
 from .containers import (
     create,
     diff,
@@ -27,16 +26,46 @@ from .containers import (
     unpause,
 )
 from .display import show_command, show_image, show_table
-from .engine import connect
-from .errors import CourseError
+from .engine import connect, raw_request
 from .ensure import ensure as ensure_images
+from .errors import CourseError
 from .session import current, finish_chapter, start_chapter
 from .waiting import wait_for_http, wait_for_log, wait_for_state
 
 __all__ = [
-    "CourseError", "build", "build_legacy", "connect", "docker", "raw_request", "create", "current", "diff", "ensure_images",
-    "exec_", "finish_chapter", "history", "images", "inspect", "kill", "logs",
-    "pause", "port", "restart", "rm", "rmi", "run", "show_command", "show_image",
-    "show_table", "start", "start_chapter", "state", "stop", "tag", "unpause",
-    "wait_for_http", "wait_for_log", "wait_for_state",
+    "CourseError",
+    "build",
+    "build_legacy",
+    "connect",
+    "docker",
+    "raw_request",
+    "create",
+    "current",
+    "diff",
+    "ensure_images",
+    "exec_",
+    "finish_chapter",
+    "history",
+    "images",
+    "inspect",
+    "kill",
+    "logs",
+    "pause",
+    "port",
+    "restart",
+    "rm",
+    "rmi",
+    "run",
+    "show_command",
+    "show_image",
+    "show_table",
+    "start",
+    "start_chapter",
+    "state",
+    "stop",
+    "tag",
+    "unpause",
+    "wait_for_http",
+    "wait_for_log",
+    "wait_for_state",
 ]

@@ -27,22 +27,33 @@ def _engine(args) -> int:
     client = engine.connect()
     version = client.version()
     info = client.info()
-    print(f"engine: Docker Engine {version['Version']} (API {version['ApiVersion']}) "
-          f"at {engine.endpoint()}, storage driver {info.get('Driver')}")
+    print(
+        f"engine: Docker Engine {version['Version']} (API {version['ApiVersion']}) "
+        f"at {engine.endpoint()}, storage driver {info.get('Driver')}"
+    )
     return 0
 
 
 def _images(args) -> int:
-    references = (catalog.for_chapter(args.chapter) if args.chapter
-                  else [entry.reference for entry in catalog.CATALOG])
+    references = (
+        catalog.for_chapter(args.chapter)
+        if args.chapter
+        else [entry.reference for entry in catalog.CATALOG]
+    )
     if not references:
-        chapters = sorted({number for entry in catalog.CATALOG for number in entry.chapters})
-        raise CourseError(f"No images are listed for chapter {args.chapter!r}.",
-                          hint=f"use one of the chapters {', '.join(chapters)}.")
+        chapters = sorted(
+            {number for entry in catalog.CATALOG for number in entry.chapters}
+        )
+        raise CourseError(
+            f"No images are listed for chapter {args.chapter!r}.",
+            hint=f"use one of the chapters {', '.join(chapters)}.",
+        )
     for row in ensure.ensure(references, progress=sys.stdout.isatty() or args.progress):
         kind = "stand-in" if row.standin else "official"
-        print(f"{row.reference:32} {row.action:15} {kind:9} {row.size_mb:7.1f} MB "
-              f"{row.seconds:6.1f} s")
+        print(
+            f"{row.reference:32} {row.action:15} {kind:9} {row.size_mb:7.1f} MB "
+            f"{row.seconds:6.1f} s"
+        )
     return 0
 
 
@@ -50,15 +61,19 @@ def _catalog(args) -> int:
     for entry in catalog.CATALOG:
         found = ensure.local_image(entry.reference)
         status = "missing" if found is None else "present"
-        print(f"{entry.reference:32} version {entry.version:6} chapters "
-              f"{','.join(entry.chapters):12} {status}")
+        print(
+            f"{entry.reference:32} version {entry.version:6} chapters "
+            f"{','.join(entry.chapters):12} {status}"
+        )
     return 0
 
 
 def _clean(args) -> int:
     removed = session.remove_chapter_resources(args.chapter)
-    print(f"removed {len(removed.containers)} containers, {len(removed.networks)} networks, "
-          f"{len(removed.volumes)} volumes, {len(removed.images)} images")
+    print(
+        f"removed {len(removed.containers)} containers, {len(removed.networks)} networks, "
+        f"{len(removed.volumes)} volumes, {len(removed.images)} images"
+    )
     return 0
 
 
@@ -70,7 +85,9 @@ def _leftovers(args) -> int:
         for name in names:
             print(f"{kind}: {name}")
     if any(found.values()):
-        print("The course left the resources above; `python -m utils clean` removes them.")
+        print(
+            "The course left the resources above; `python -m utils clean` removes them."
+        )
         return 1
     print("nothing left")
     return 0
@@ -100,48 +117,85 @@ def _bench(args) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m utils", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m utils", description=__doc__.split("\n")[0]
+    )
     commands = parser.add_subparsers(dest="command", required=True)
 
-    engine_parser = commands.add_parser("engine", help="check (or provision) the engine")
-    engine_parser.add_argument("--provision", action="store_true",
-                               help="install and start an engine where none answers")
+    engine_parser = commands.add_parser(
+        "engine", help="check (or provision) the engine"
+    )
+    engine_parser.add_argument(
+        "--provision",
+        action="store_true",
+        help="install and start an engine where none answers",
+    )
     engine_parser.set_defaults(handler=_engine)
 
     images_parser = commands.add_parser("images", help="make sure the images exist")
     images_parser.add_argument("--chapter", help="only this chapter's images, e.g. 01")
-    images_parser.add_argument("--progress", action="store_true",
-                               help="show progress bars even when not on a terminal")
+    images_parser.add_argument(
+        "--progress",
+        action="store_true",
+        help="show progress bars even when not on a terminal",
+    )
     images_parser.set_defaults(handler=_images)
 
-    commands.add_parser("catalog", help="list the image catalog").set_defaults(handler=_catalog)
+    commands.add_parser("catalog", help="list the image catalog").set_defaults(
+        handler=_catalog
+    )
 
     clean_parser = commands.add_parser("clean", help="remove what the course labelled")
-    clean_parser.add_argument("--chapter", help="only this chapter's resources, e.g. 01")
+    clean_parser.add_argument(
+        "--chapter", help="only this chapter's resources, e.g. 01"
+    )
     clean_parser.set_defaults(handler=_clean)
 
-    commands.add_parser("leftovers", help="list what the course left on the engine"
-                        ).set_defaults(handler=_leftovers)
+    commands.add_parser(
+        "leftovers", help="list what the course left on the engine"
+    ).set_defaults(handler=_leftovers)
 
-    nightly_parser = commands.add_parser("nightly", help="execute every notebook, write a report")
-    nightly_parser.add_argument("--out", default="reports/nightly",
-                                help="folder for executed notebooks and the report")
-    nightly_parser.add_argument("--cell-timeout", type=int, default=600,
-                                help="seconds one cell may run before it fails")
+    nightly_parser = commands.add_parser(
+        "nightly", help="execute every notebook, write a report"
+    )
+    nightly_parser.add_argument(
+        "--out",
+        default="reports/nightly",
+        help="folder for executed notebooks and the report",
+    )
+    nightly_parser.add_argument(
+        "--cell-timeout",
+        type=int,
+        default=600,
+        help="seconds one cell may run before it fails",
+    )
     nightly_parser.set_defaults(handler=_nightly)
 
     refresh_parser = commands.add_parser(
-        "refresh", help="execute notebooks in place, so their outputs come from a real run")
-    refresh_parser.add_argument("notebooks", nargs="+", help="notebook files to execute")
-    refresh_parser.add_argument("--cell-timeout", type=int, default=600,
-                                help="seconds one cell may run before it fails")
+        "refresh",
+        help="execute notebooks in place, so their outputs come from a real run",
+    )
+    refresh_parser.add_argument(
+        "notebooks", nargs="+", help="notebook files to execute"
+    )
+    refresh_parser.add_argument(
+        "--cell-timeout",
+        type=int,
+        default=600,
+        help="seconds one cell may run before it fails",
+    )
     refresh_parser.set_defaults(handler=_refresh)
 
     bench_parser = commands.add_parser("bench", help="print the benchmark figures")
-    bench_parser.add_argument("--repeat", type=int, default=20,
-                              help="how many containers each overhead figure runs")
-    bench_parser.add_argument("--skip-notebooks", action="store_true",
-                              help="do not time the notebooks")
+    bench_parser.add_argument(
+        "--repeat",
+        type=int,
+        default=20,
+        help="how many containers each overhead figure runs",
+    )
+    bench_parser.add_argument(
+        "--skip-notebooks", action="store_true", help="do not time the notebooks"
+    )
     bench_parser.set_defaults(handler=_bench)
 
     args = parser.parse_args(argv)

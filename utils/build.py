@@ -17,7 +17,7 @@ from pathlib import Path
 
 import docker
 
-from . import engine, session
+from . import catalog, engine, session
 from .display import show_command, show_output, show_table
 from .errors import BuildFailed, CourseError
 from .log import engine_call
@@ -57,15 +57,44 @@ class BuildResult:
     image_id: str | None = None
 
 
-def condense(log_lines: list[str]) -> tuple[list[str], list[str], list[str], str | None]:
-    """Condense a plain BuildKit log into readable lines.
+_STEP_POSITION = re.compile(r"^\[(?:(\S+) )?(\d+)/\d+\]")
+_FROM = re.compile(r"^\s*FROM\s+(?:--\S+\s+)*\S+(?:\s+AS\s+(\S+))?", re.IGNORECASE)
+
+
+def stage_names(dockerfile: Path) -> list[str]:
+    """Return the stage names BuildKit gives a Dockerfile's stages, in file order.
+
+    A stage named with ``AS`` keeps its name; the others are ``stage-N``.
+    """
+    try:
+        text = dockerfile.read_text(encoding="utf-8")
+    except OSError:
+        return []
+    names = []
+    for line in text.splitlines():
+        if match := _FROM.match(line):
+            names.append(match.group(1) or f"stage-{len(names)}")
+    return names
+
+
+def condense(
+    log_lines: list[str],
+    stages: list[str] | None = None,
+) -> tuple[list[str], list[str], list[str], str | None]:
+    """Condense a plain BuildKit log into readable lines, in Dockerfile order.
+
+    BuildKit prints steps as they start, and cached steps all at once, so the
+    order of its log varies between runs. Each step's lines are grouped and
+    the groups sorted by stage (``stages``, in file order) and step number.
 
     Returns the lines to show, the step headers, the cached step headers and
     the transferred context size.
     """
-    shown: list[str] = []
-    steps: dict[str, str] = {}
+    stages = stages or []
+    blocks: dict[str, list[str]] = {}
+    headers: dict[str, str] = {}
     cached: list[str] = []
+    trailer: list[str] = []
     context_size = None
     for line in log_lines:
         if match := _CONTEXT.match(line):
@@ -76,34 +105,62 @@ def condense(log_lines: list[str]) -> tuple[list[str], list[str], list[str], str
             number, header = match.groups()
             if header.startswith("[internal]") or header.startswith("[auth]"):
                 continue
-            if number not in steps:
-                steps[number] = header
-                shown.append(header)
+            if number not in headers:
+                headers[number] = header
+                blocks[number] = [header]
             continue
         if match := _STEP_CACHED.match(line):
-            if match.group(1) in steps:
+            number = match.group(1)
+            if number in headers:
                 # A FROM step is marked CACHED when the base image is already
                 # resolved; only steps that build a layer count as cache hits.
-                if " FROM " not in f" {steps[match.group(1)].split('] ', 1)[-1]}":
-                    cached.append(steps[match.group(1)])
-                shown.append("  CACHED")
+                if not headers[number].split("] ", 1)[-1].startswith("FROM "):
+                    cached.append(headers[number])
+                blocks[number].append("  CACHED")
             continue
         if match := _STEP_OUTPUT.match(line):
-            if match.group(1) in steps:
-                shown.append(f"  {match.group(2)}")
+            if match.group(1) in headers:
+                blocks[match.group(1)].append(f"  {match.group(2)}")
             continue
         if match := _STEP_ERROR.match(line):
-            shown.append(f"  ERROR: {match.group(2)}")
+            if match.group(1) in headers:
+                blocks[match.group(1)].append(f"  ERROR: {match.group(2)}")
             continue
         if line.startswith("ERROR:") or line.startswith("Dockerfile:"):
-            shown.append(line)
-    return shown, list(steps.values()), cached, context_size
+            trailer.append(line)
+
+    def position(number: str) -> tuple[int, int, str]:
+        match = _STEP_POSITION.match(headers[number])
+        if not match:
+            return (len(stages) + 1, 0, headers[number])
+        stage = match.group(1)
+        stage_index = (
+            stages.index(stage)
+            if stage in stages
+            else (0 if stage is None else len(stages))
+        )
+        return (stage_index, int(match.group(2)), headers[number])
+
+    order = sorted(headers, key=position)
+    shown = [line for number in order for line in blocks[number]] + trailer
+    cached.sort(
+        key=lambda header: position(next(n for n, h in headers.items() if h == header))
+    )
+    return shown, [headers[number] for number in order], cached, context_size
 
 
-def build(context: str | Path, tag: str, *, file: str | Path | None = None,
-          no_cache: bool = False, build_args: Mapping[str, str] | None = None,
-          target: str | None = None, check: bool = True, quiet: bool = False,
-          show_log: bool = True) -> BuildResult:
+def build(
+    context: str | Path,
+    tag: str,
+    *,
+    file: str | Path | None = None,
+    no_cache: bool = False,
+    build_args: Mapping[str, str] | None = None,
+    target: str | None = None,
+    check: bool = True,
+    quiet: bool = False,
+    show_log: bool = True,
+) -> BuildResult:
     """Build an image with BuildKit, like ``docker build -t TAG CONTEXT``.
 
     Raises:
@@ -140,25 +197,44 @@ def build(context: str | Path, tag: str, *, file: str | Path | None = None,
     started = time.perf_counter()
     try:
         with engine_call(f"build {tag}"):
-            for text in cli.buildx.build(str(context), tags=[tag], file=file,
-                                         cache=not no_cache, build_args=dict(build_args or {}),
-                                         target=target, labels=chapter.labels,
-                                         progress="plain", stream_logs=True):
+            for text in cli.buildx.build(
+                str(context),
+                tags=[tag],
+                file=file,
+                cache=not no_cache,
+                build_args=dict(build_args or {}),
+                target=target,
+                labels=chapter.labels,
+                progress="plain",
+                stream_logs=True,
+            ):
                 log_lines.extend(text.rstrip("\n").splitlines())
     except DockerException as error:
         exit_code = error.return_code or 1
         # The CLI's stderr repeats the streamed log; keep only lines not seen yet.
         seen = set(log_lines)
-        log_lines.extend(text for text in (error.stderr or "").splitlines() if text not in seen)
+        log_lines.extend(
+            text for text in (error.stderr or "").splitlines() if text not in seen
+        )
     seconds = time.perf_counter() - started
-    shown, steps, cached, context_size = condense(log_lines)
+    dockerfile = Path(file) if file else Path(context) / "Dockerfile"
+    shown, steps, cached, context_size = condense(log_lines, stage_names(dockerfile))
     if not quiet and show_log:
         show_output("\n".join(shown))
     image_id = None
     if exit_code == 0:
         image_id = engine.connect().images.get(tag).id
-    result = BuildResult(line, tag, exit_code, steps, cached, context_size, seconds,
-                         "\n".join(log_lines), image_id)
+    result = BuildResult(
+        line,
+        tag,
+        exit_code,
+        steps,
+        cached,
+        context_size,
+        seconds,
+        "\n".join(log_lines),
+        image_id,
+    )
     if exit_code != 0 and check:
         failing, step_lines = _failing_step(log_lines)
         errors = [text for text in shown if text.startswith("ERROR:")]
@@ -167,7 +243,9 @@ def build(context: str | Path, tag: str, *, file: str | Path | None = None,
         else:
             what = f"The build of {tag} failed before any step ran."
         raise BuildFailed(
-            what, exit_code=exit_code, command=line,
+            what,
+            exit_code=exit_code,
+            command=line,
             output="\n".join(step_lines + errors),
             hint="read the failing step's output above; fix that instruction and build again.",
         )
@@ -193,7 +271,9 @@ def _failing_step(log_lines: list[str]) -> tuple[str | None, list[str]]:
     return None, []
 
 
-def history(image: str, *, base: str | None = None, quiet: bool = False) -> list[dict[str, object]]:
+def history(
+    image: str, *, base: str | None = None, quiet: bool = False
+) -> list[dict[str, object]]:
     """Show and return an image's layers, newest first, like ``docker history``.
 
     With ``base``, the rows that come from that base image are folded into
@@ -207,19 +287,33 @@ def history(image: str, *, base: str | None = None, quiet: bool = False) -> list
             layers = client.api.history(image)
             base_layers = client.api.history(base) if base else []
     except docker.errors.NotFound:
-        missing = base if base and image in {t for layer in layers for t in layer.get("Tags") or []} else image
-        raise CourseError(f"No image named {missing!r} exists.",
-                          hint="list images with images() and check the tag.") from None
+        missing = (
+            base
+            if base
+            and image in {t for layer in layers for t in layer.get("Tags") or []}
+            else image
+        )
+        raise CourseError(
+            f"No image named {missing!r} exists.",
+            hint="list images with images() and check the tag.",
+        ) from None
     own = layers[: len(layers) - len(base_layers)] if base else layers
     rows = [
-        {"created by": _short_created_by(layer.get("CreatedBy", "")),
-         "size (kB)": round(layer.get("Size", 0) / 1000, 1),
-         "comment": layer.get("Comment", "")}
+        {
+            "created by": _short_created_by(layer.get("CreatedBy", "")),
+            "size (kB)": round(layer.get("Size", 0) / 1000, 1),
+            "comment": layer.get("Comment", ""),
+        }
         for layer in own
     ]
     if base:
-        rows.append({"created by": f"({len(base_layers)} history entries of {base})",
-                     "size (kB)": "", "comment": ""})
+        rows.append(
+            {
+                "created by": f"({len(base_layers)} history entries of {base})",
+                "size (kB)": "",
+                "comment": "",
+            }
+        )
     if not quiet:
         show_table(rows)
         return shown(rows)
@@ -227,14 +321,24 @@ def history(image: str, *, base: str | None = None, quiet: bool = False) -> list
 
 
 def _short_created_by(text: str, width: int = 70) -> str:
-    text = text.replace("/bin/sh -c #(nop) ", "").strip()
+    # Drop the shell wrapper and the builder's marker, which every row repeats.
+    text = text.replace("/bin/sh -c #(nop) ", "").replace("/bin/sh -c ", "")
+    text = text.removesuffix(" # buildkit").strip()
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def images(reference: str | None = None, *, all: bool = False,  # noqa: A002
-           quiet: bool = False) -> list[dict[str, object]]:
+def images(
+    reference: str | None = None,
+    *,
+    all: bool = False,  # noqa: A002
+    quiet: bool = False,
+) -> list[dict[str, object]]:
     """Show and return the engine's images, like ``docker images``."""
-    argv = ["docker", "images"] + (["-a"] if all else []) + ([reference] if reference else [])
+    argv = (
+        ["docker", "images"]
+        + (["-a"] if all else [])
+        + ([reference] if reference else [])
+    )
     if not quiet:
         show_command(argv)
     with engine_call("list images"):
@@ -243,8 +347,13 @@ def images(reference: str | None = None, *, all: bool = False,  # noqa: A002
     for image in found:
         for tag in image.tags or ["<none>:<none>"]:
             repository, _, tag_name = tag.rpartition(":")
-            rows.append({"repository": repository, "tag": tag_name,
-                         "size (MB)": round(image.attrs.get("Size", 0) / 1e6, 1)})
+            rows.append(
+                {
+                    "repository": repository,
+                    "tag": tag_name,
+                    "size (MB)": round(image.attrs.get("Size", 0) / 1e6, 1),
+                }
+            )
     rows.sort(key=lambda row: (row["repository"], row["tag"]))
     if not quiet:
         show_table(rows)
@@ -257,19 +366,34 @@ def tag(source: str, target: str, *, quiet: bool = False) -> str:
     chapter = session.current()
     if not quiet:
         show_command(["docker", "tag", source, target])
-    repository, _, tag_name = target.rpartition(":") if ":" in target.split("/")[-1] \
+    repository, _, tag_name = (
+        target.rpartition(":")
+        if ":" in target.split("/")[-1]
         else (target, "", "latest")
+    )
+    if catalog.find(f"{repository}:{tag_name}") is not None:
+        # The chapter removes its tags at the end, which would delete a catalog image.
+        raise CourseError(
+            f"The name {target!r} belongs to an image of the course's catalog.",
+            hint="choose another name, such as my-"
+            + repository.split("/")[-1]
+            + ":"
+            + tag_name
+            + ".",
+        )
     try:
         with engine_call(f"tag {source} {target}"):
             engine.connect().images.get(source).tag(repository, tag_name)
     except docker.errors.ImageNotFound:
-        raise CourseError(f"No image named {source!r} exists.",
-                          hint="build or pull it first.") from None
+        raise CourseError(
+            f"No image named {source!r} exists.", hint="build or pull it first."
+        ) from None
     except docker.errors.APIError as error:
-        raise CourseError(f"The tag {target!r} was rejected: {error.explanation}",
-                          hint="a repository name is lowercase letters, digits, '.', '_', "
-                               "'-' and '/'; the tag after ':' may also hold uppercase.",
-                          ) from None
+        raise CourseError(
+            f"The tag {target!r} was rejected: {error.explanation}",
+            hint="a repository name is lowercase letters, digits, '.', '_', "
+            "'-' and '/'; the tag after ':' may also hold uppercase.",
+        ) from None
     chapter.remember_tag(f"{repository}:{tag_name}")
     return f"{repository}:{tag_name}"
 
@@ -282,13 +406,20 @@ def rmi(reference: str, *, force: bool = False, quiet: bool = False) -> None:
         with engine_call(f"rmi {reference}"):
             removed = engine.connect().api.remove_image(reference, force=force)
     except docker.errors.ImageNotFound:
-        raise CourseError(f"No image named {reference!r} exists.",
-                          hint="list images with images().") from None
+        raise CourseError(
+            f"No image named {reference!r} exists.", hint="list images with images()."
+        ) from None
     except docker.errors.APIError as error:
-        raise CourseError(f"Removing {reference!r} failed: {error.explanation}",
-                          hint="remove the containers that use it first, or pass force=True.") from None
+        raise CourseError(
+            f"Removing {reference!r} failed: {error.explanation}",
+            hint="remove the containers that use it first, or pass force=True.",
+        ) from None
     if not quiet:
-        show_output("\n".join(f"{key}: {value}" for item in removed for key, value in item.items()))
+        show_output(
+            "\n".join(
+                f"{key}: {value}" for item in removed for key, value in item.items()
+            )
+        )
 
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
@@ -311,14 +442,25 @@ def build_legacy(context: str | Path, tag: str, *, quiet: bool = False) -> Build
     lines: list[str] = []
     exit_code = 0
     started = time.perf_counter()
+    pending = ""
     with engine_call(f"legacy build {tag}"):
-        for event in client.api.build(path=str(context), tag=tag, rm=True, forcerm=True, decode=True,
-                                      labels=chapter.labels):
+        for event in client.api.build(
+            path=str(context),
+            tag=tag,
+            rm=True,
+            forcerm=True,
+            decode=True,
+            labels=chapter.labels,
+        ):
             text = event.get("stream") or ""
             if "error" in event:
-                text = f"ERROR: {event['error']}"
+                text = f"\nERROR: {event['error']}\n"
                 exit_code = (event.get("errorDetail") or {}).get("code") or 1
-            for part in _ANSI.sub("", text).splitlines():
+            # A line can arrive split over two events (stdout and stderr of a
+            # step), so only complete lines are shown.
+            pending += _ANSI.sub("", text)
+            *complete, pending = pending.split("\n")
+            for part in complete:
                 if not part.strip():
                     continue
                 lines.append(part)
@@ -326,9 +468,22 @@ def build_legacy(context: str | Path, tag: str, *, quiet: bool = False) -> Build
                     chapter.remember_tag(match.group(1))
                 if not quiet:
                     print(part)
+    if pending.strip():
+        lines.append(pending)
+        if not quiet:
+            print(pending)
     image_id = None
     if exit_code == 0:
         image_id = client.images.get(tag).id
     steps = [text for text in lines if text.startswith("Step ")]
-    return BuildResult(line, tag, exit_code, steps, [text for text in lines if "Using cache" in text],
-                       None, time.perf_counter() - started, "\n".join(lines), image_id)
+    return BuildResult(
+        line,
+        tag,
+        exit_code,
+        steps,
+        [text for text in lines if "Using cache" in text],
+        None,
+        time.perf_counter() - started,
+        "\n".join(lines),
+        image_id,
+    )

@@ -20,6 +20,8 @@ from .log import engine_call, get_logger
 
 log = get_logger(__name__)
 
+MAX_PASSES = 20
+
 
 def record_ids() -> set[str]:
     """Return the ids of the engine's build cache records."""
@@ -45,18 +47,31 @@ def remove_new_records(path: Path) -> int:
     before = set(json.loads(path.read_text(encoding="utf-8")))
     client = engine.connect()
     removed: set[str] = set()
-    # The engine accepts one id per prune request, and removing a record
-    # can remove records that depend on it, so the list is read again.
-    for record_id in sorted(record_ids() - before):
-        if record_id in removed:
-            continue
-        try:
-            with engine_call(f"prune build cache {record_id}"):
-                result = client.api.prune_builds(filters={"id": [record_id]}, all=True)
-        except docker.errors.APIError as error:
-            log.warning("could not remove build cache record %s: %s", record_id,
-                        error.explanation)
-            continue
-        removed.update(result.get("CachesDeleted") or [])
+    # The engine takes one id per prune request and keeps a record while
+    # other records depend on it, so leaves go first: repeat until a pass
+    # removes nothing.
+    for _ in range(MAX_PASSES):
+        remaining = sorted(record_ids() - before)
+        if not remaining:
+            break
+        removed_in_pass = set()
+        for record_id in remaining:
+            try:
+                with engine_call(f"prune build cache {record_id}"):
+                    result = client.api.prune_builds(
+                        filters={"id": [record_id]}, all=True
+                    )
+            except docker.errors.APIError as error:
+                log.warning(
+                    "could not remove build cache record %s: %s",
+                    record_id,
+                    error.explanation,
+                )
+                continue
+            removed_in_pass.update(result.get("CachesDeleted") or [])
+        if not removed_in_pass:
+            log.warning("%d build cache records could not be removed", len(remaining))
+            break
+        removed |= removed_in_pass
     path.unlink()
     return len(removed)

@@ -53,18 +53,48 @@ class CatalogImage:
 DEBIAN = "debian:bookworm-slim"
 
 CATALOG: tuple[CatalogImage, ...] = (
-    CatalogImage(DEBIAN, "12", "debian", ("cat", "/etc/debian_version"),
-                 chapters=("01", "02", "03", "04")),
-    CatalogImage("busybox:1.35", "1.35", "busybox", ("busybox",), base=DEBIAN,
-                 chapters=("01", "02", "03")),
-    CatalogImage("python:3.11-slim-bookworm", "3.11", "python",
-                 ("python", "--version"), base=DEBIAN, chapters=("01", "04")),
-    CatalogImage("redis:7.0", "7.0", "redis", ("redis-server", "--version"),
-                 base=DEBIAN, chapters=("03", "04")),
-    CatalogImage("nginx:1.22", "1.22", "nginx", ("nginx", "-v"), base=DEBIAN,
-                 chapters=("02",)),
-    CatalogImage("registry:2.8", "2.8", "registry", ("registry", "--version"),
-                 base=DEBIAN, chapters=("02",)),
+    CatalogImage(
+        DEBIAN,
+        "12",
+        "debian",
+        ("cat", "/etc/debian_version"),
+        chapters=("01", "02", "03", "04"),
+    ),
+    CatalogImage(
+        "busybox:1.35",
+        "1.35",
+        "busybox",
+        ("busybox",),
+        base=DEBIAN,
+        chapters=("01", "02", "03"),
+    ),
+    CatalogImage(
+        "python:3.11-slim-bookworm",
+        "3.11",
+        "python",
+        ("python", "--version"),
+        base=DEBIAN,
+        chapters=("01", "04"),
+    ),
+    CatalogImage(
+        "redis:7.0",
+        "7.0",
+        "redis",
+        ("redis-server", "--version"),
+        base=DEBIAN,
+        chapters=("03", "04"),
+    ),
+    CatalogImage(
+        "nginx:1.22", "1.22", "nginx", ("nginx", "-v"), base=DEBIAN, chapters=("02",)
+    ),
+    CatalogImage(
+        "registry:2.8",
+        "2.8",
+        "registry",
+        ("registry", "--version"),
+        base=DEBIAN,
+        chapters=("02",),
+    ),
 )
 
 

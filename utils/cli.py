@@ -17,8 +17,13 @@ from .log import engine_call
 from .result import Result
 
 
-def docker(args: str | list[str], *, check: bool = True, quiet: bool = False,
-           env: dict[str, str] | None = None) -> Result:
+def docker(
+    args: str | list[str],
+    *,
+    check: bool = True,
+    quiet: bool = False,
+    env: dict[str, str] | None = None,
+) -> Result:
     """Run ``docker ARGS`` with the real CLI and show its output and exit code.
 
     Example:
@@ -38,8 +43,11 @@ def docker(args: str | list[str], *, check: bool = True, quiet: bool = False,
     started = time.perf_counter()
     try:
         with engine_call(line):
-            stdout, stderr = run_cli(whales.client_config.docker_cmd + argv,
-                                     return_stderr=True, env=env or {})
+            stdout, stderr = run_cli(
+                whales.client_config.docker_cmd + argv,
+                return_stderr=True,
+                env=env or {},
+            )
         exit_code = 0
     except DockerException as error:
         stdout, stderr = error.stdout or "", error.stderr or ""
@@ -51,6 +59,10 @@ def docker(args: str | list[str], *, check: bool = True, quiet: bool = False,
             print(f"(exit code {exit_code})")
     result = Result(line, exit_code, output, seconds=time.perf_counter() - started)
     if exit_code != 0 and check:
-        raise CommandFailed(f"`{line}` exited with code {exit_code}.", exit_code=exit_code,
-                            command=line, hint="read the message above; pass check=False to go on.")
+        raise CommandFailed(
+            f"`{line}` exited with code {exit_code}.",
+            exit_code=exit_code,
+            command=line,
+            hint="read the message above; pass check=False to go on.",
+        )
     return result

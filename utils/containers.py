@@ -53,7 +53,11 @@ def _port_bindings(publish: Ports | None) -> dict[str, tuple[str, int | None]] |
         return None
     bindings = {}
     for container_port, host_port in publish.items():
-        key = str(container_port) if "/" in str(container_port) else f"{container_port}/tcp"
+        key = (
+            str(container_port)
+            if "/" in str(container_port)
+            else f"{container_port}/tcp"
+        )
         bindings[key] = ("127.0.0.1", host_port)
     return bindings
 
@@ -61,7 +65,10 @@ def _port_bindings(publish: Ports | None) -> dict[str, tuple[str, int | None]] |
 def _run_argv(image: str, command: list[str] | None, options: dict) -> list[str]:
     argv = ["docker", "run"]
     flag_order = [
-        ("detach", "-d"), ("rm", "--rm"), ("init", "--init"), ("publish_all", "-P"),
+        ("detach", "-d"),
+        ("rm", "--rm"),
+        ("init", "--init"),
+        ("publish_all", "-P"),
     ]
     for key, flag in flag_order:
         if options.get(key):
@@ -115,16 +122,32 @@ def _restart_policy(restart: str | None) -> dict | None:
     return policy
 
 
-def run(image: str, command: Command = None, *, name: str | None = None,
-        detach: bool = False, rm: bool = False, env: Mapping[str, str] | None = None,
-        hostname: str | None = None, publish: Ports | None = None,
-        publish_all: bool = False, expose: Sequence[int | str] = (),
-        restart: str | None = None, user: str | int | None = None,
-        volumes: Sequence[str] = (), volumes_from: Sequence[str] = (),
-        tmpfs: Mapping[str, str] | None = None, workdir: str | None = None,
-        entrypoint: Command = None, network: str | None = None, init: bool = False,
-        labels: Mapping[str, str] | None = None, check: bool = True,
-        timeout: float = 120, quiet: bool = False) -> Result:
+def run(
+    image: str,
+    command: Command = None,
+    *,
+    name: str | None = None,
+    detach: bool = False,
+    rm: bool = False,
+    env: Mapping[str, str] | None = None,
+    hostname: str | None = None,
+    publish: Ports | None = None,
+    publish_all: bool = False,
+    expose: Sequence[int | str] = (),
+    restart: str | None = None,
+    user: str | int | None = None,
+    volumes: Sequence[str] = (),
+    volumes_from: Sequence[str] = (),
+    tmpfs: Mapping[str, str] | None = None,
+    workdir: str | None = None,
+    entrypoint: Command = None,
+    network: str | None = None,
+    init: bool = False,
+    labels: Mapping[str, str] | None = None,
+    check: bool = True,
+    timeout: float = 120,
+    quiet: bool = False,
+) -> Result:
     """Run a container, like ``docker run``, and show the command and its output.
 
     In the foreground (the default) it waits for the container to exit and
@@ -144,24 +167,52 @@ def run(image: str, command: Command = None, *, name: str | None = None,
     """
     chapter = session.current()
     argv_command = _split(command)
-    options = dict(name=name, detach=detach, rm=rm, env=env, hostname=hostname,
-                   publish=publish, publish_all=publish_all, expose=expose,
-                   restart=restart, user=user, volumes=volumes, volumes_from=volumes_from,
-                   tmpfs=tmpfs, workdir=workdir, entrypoint=entrypoint, network=network,
-                   init=init, labels=labels)
+    options = dict(
+        name=name,
+        detach=detach,
+        rm=rm,
+        env=env,
+        hostname=hostname,
+        publish=publish,
+        publish_all=publish_all,
+        expose=expose,
+        restart=restart,
+        user=user,
+        volumes=volumes,
+        volumes_from=volumes_from,
+        tmpfs=tmpfs,
+        workdir=workdir,
+        entrypoint=entrypoint,
+        network=network,
+        init=init,
+        labels=labels,
+    )
     line = shlex.join(_run_argv(image, argv_command, options))
     if not quiet:
         show_command(shlex.split(line))
 
     started = time.perf_counter()
-    container = _create(image, argv_command, chapter, name=name, extra_labels=labels,
-                        line=line, **_create_options(image, options))
+    container = _create(
+        image,
+        argv_command,
+        chapter,
+        name=name,
+        extra_labels=labels,
+        line=line,
+        **_create_options(image, options),
+    )
     _start(container, line)
     if detach:
         if not quiet:
             show_output(container.id)
-        return Result(line, 0, container.id, id=container.id, name=container.name,
-                      seconds=time.perf_counter() - started)
+        return Result(
+            line,
+            0,
+            container.id,
+            id=container.id,
+            name=container.name,
+            seconds=time.perf_counter() - started,
+        )
 
     try:
         with engine_call(f"wait for {container.name}"):
@@ -180,22 +231,41 @@ def run(image: str, command: Command = None, *, name: str | None = None,
         container.remove(force=True, v=True)
     if not quiet:
         show_output(output)
-    result = Result(line, exit_code, output, id=container.id, name=container.name,
-                    seconds=seconds)
+    result = Result(
+        line, exit_code, output, id=container.id, name=container.name, seconds=seconds
+    )
     if exit_code != 0 and check:
         raise CommandFailed(
             f"The command in the container exited with code {exit_code}.",
-            exit_code=exit_code, command=line, output=output,
+            exit_code=exit_code,
+            command=line,
+            output=output,
             hint="read the output above; pass check=False to go on after a failure.",
         )
     return result
 
 
-_RUN_OPTIONS = frozenset({
-    "detach", "rm", "env", "hostname", "publish", "publish_all", "expose", "restart",
-    "user", "volumes", "volumes_from", "tmpfs", "workdir", "entrypoint", "network",
-    "init", "labels",
-})
+_RUN_OPTIONS = frozenset(
+    {
+        "detach",
+        "rm",
+        "env",
+        "hostname",
+        "publish",
+        "publish_all",
+        "expose",
+        "restart",
+        "user",
+        "volumes",
+        "volumes_from",
+        "tmpfs",
+        "workdir",
+        "entrypoint",
+        "network",
+        "init",
+        "labels",
+    }
+)
 
 
 def _create_options(image: str, options: Mapping) -> dict:
@@ -254,7 +324,9 @@ def _create(image, command, chapter, *, extra_labels, line, **kwargs):
     client = _client()
     all_labels = dict(chapter.labels)
     all_labels.update(extra_labels or {})
-    kwargs = {key: value for key, value in kwargs.items() if value not in (None, [], {})}
+    kwargs = {
+        key: value for key, value in kwargs.items() if value not in (None, [], {})
+    }
     try:
         with engine_call(f"create container from {image}"):
             _label_named_volumes(client, kwargs.get("volumes", []), chapter.labels)
@@ -264,7 +336,7 @@ def _create(image, command, chapter, *, extra_labels, line, **kwargs):
             f"The image {image!r} is not on this engine.",
             evidence=[f"command: {line}"],
             hint="check the name and tag; build it first, or add it to the "
-                 "chapter's images in start_chapter.",
+            "chapter's images in start_chapter.",
         ) from None
     except docker.errors.APIError as error:
         raise CourseError(
@@ -310,9 +382,16 @@ def _container(name_or_id: str):
         ) from None
 
 
-def exec_(container: str, command: Command, *, user: str | None = None,
-          workdir: str | None = None, env: Mapping[str, str] | None = None,
-          check: bool = True, quiet: bool = False) -> Result:
+def exec_(
+    container: str,
+    command: Command,
+    *,
+    user: str | None = None,
+    workdir: str | None = None,
+    env: Mapping[str, str] | None = None,
+    check: bool = True,
+    quiet: bool = False,
+) -> Result:
     """Run a command in a running container, like ``docker exec``.
 
     Named with a trailing underscore because ``exec`` is a Python built-in.
@@ -337,8 +416,9 @@ def exec_(container: str, command: Command, *, user: str | None = None,
     started = time.perf_counter()
     try:
         with engine_call(f"exec in {container}"):
-            exit_code, output = target.exec_run(split_command, user=user or "",
-                                                workdir=workdir, environment=env)
+            exit_code, output = target.exec_run(
+                split_command, user=user or "", workdir=workdir, environment=env
+            )
     except docker.errors.APIError as error:
         raise CourseError(
             f"The engine could not run the command in {container!r}: "
@@ -349,19 +429,32 @@ def exec_(container: str, command: Command, *, user: str | None = None,
     text = output.decode(errors="replace")
     if not quiet:
         show_output(text)
-    result = Result(line, exit_code, text, id=target.id, name=target.name,
-                    seconds=time.perf_counter() - started)
+    result = Result(
+        line,
+        exit_code,
+        text,
+        id=target.id,
+        name=target.name,
+        seconds=time.perf_counter() - started,
+    )
     if exit_code != 0 and check:
         raise CommandFailed(
-            f"The command exited with code {exit_code}.", exit_code=exit_code,
-            command=line, output=text,
+            f"The command exited with code {exit_code}.",
+            exit_code=exit_code,
+            command=line,
+            output=text,
             hint="read the output above; pass check=False to go on.",
         )
     return result
 
 
-def _simple(verb: str, container: str, action, extra_args: Sequence[str] = (),
-            quiet: bool = False) -> Result:
+def _simple(
+    verb: str,
+    container: str,
+    action,
+    extra_args: Sequence[str] = (),
+    quiet: bool = False,
+) -> Result:
     line = shlex.join(["docker", verb, *extra_args, container])
     if not quiet:
         show_command(shlex.split(line))
@@ -378,12 +471,24 @@ def _simple(verb: str, container: str, action, extra_args: Sequence[str] = (),
         ) from None
     if not quiet:
         show_output(container)
-    return Result(line, 0, container, id=target.id, name=target.name,
-                  seconds=time.perf_counter() - started)
+    return Result(
+        line,
+        0,
+        container,
+        id=target.id,
+        name=target.name,
+        seconds=time.perf_counter() - started,
+    )
 
 
-def create(image: str, command: Command = None, *, name: str | None = None,
-           quiet: bool = False, **options) -> Result:
+def create(
+    image: str,
+    command: Command = None,
+    *,
+    name: str | None = None,
+    quiet: bool = False,
+    **options,
+) -> Result:
     """Create a container without starting it, like ``docker create``."""
     chapter = session.current()
     unknown = set(options) - (_RUN_OPTIONS - {"detach"})
@@ -396,9 +501,15 @@ def create(image: str, command: Command = None, *, name: str | None = None,
     line = shlex.join(argv)
     if not quiet:
         show_command(argv)
-    container = _create(image, split_command, chapter, name=name,
-                        extra_labels=options.get("labels"), line=line,
-                        **_create_options(image, options))
+    container = _create(
+        image,
+        split_command,
+        chapter,
+        name=name,
+        extra_labels=options.get("labels"),
+        line=line,
+        **_create_options(image, options),
+    )
     if not quiet:
         show_output(container.id)
     return Result(line, 0, container.id, id=container.id, name=container.name)
@@ -440,7 +551,9 @@ def unpause(container: str, **kw) -> Result:
 def rm(container: str, *, force: bool = False, volumes: bool = False, **kw) -> Result:
     """Remove a container, like ``docker rm`` (``-f`` and ``-v`` as options)."""
     extra = (["-f"] if force else []) + (["-v"] if volumes else [])
-    return _simple("rm", container, lambda c: c.remove(force=force, v=volumes), extra, **kw)
+    return _simple(
+        "rm", container, lambda c: c.remove(force=force, v=volumes), extra, **kw
+    )
 
 
 def state(container: str) -> str:
@@ -479,11 +592,15 @@ def inspect(name: str, path: str | None = None, *, quiet: bool = False):
                     hint="check the name with `docker ps -a` or images().",
                 ) from None
     value = data
-    for part in (path.split(".") if path else []):
+    for part in path.split(".") if path else []:
         if not isinstance(value, dict) or part not in value:
-            raise CourseError(f"The inspect data of {name!r} has no field {path!r}.",
-                              evidence=[f"fields at this level: {', '.join(value) if isinstance(value, dict) else type(value).__name__}"],
-                              hint="check the spelling; field names are case-sensitive.")
+            raise CourseError(
+                f"The inspect data of {name!r} has no field {path!r}.",
+                evidence=[
+                    f"fields at this level: {', '.join(value) if isinstance(value, dict) else type(value).__name__}"
+                ],
+                hint="check the spelling; field names are case-sensitive.",
+            )
         value = value[part]
     if not quiet:
         show_output(json.dumps(value, indent=2, ensure_ascii=False))
@@ -498,16 +615,23 @@ def diff(container: str, *, quiet: bool = False) -> list[tuple[str, str]]:
     with engine_call(f"diff {container}"):
         changes = _container(container).diff() or []
     # Sorted by path: the engine lists changes in directory-walk order, which can vary.
-    rows = sorted(((DIFF_KINDS.get(change["Kind"], "?"), change["Path"]) for change in changes),
-                  key=lambda row: row[1])
+    rows = sorted(
+        ((DIFF_KINDS.get(change["Kind"], "?"), change["Path"]) for change in changes),
+        key=lambda row: row[1],
+    )
     if not quiet:
         show_output("\n".join(f"{kind} {path}" for kind, path in rows))
         return shown(rows)
     return rows
 
 
-def logs(container: str, *, tail: int | None = None, follow_seconds: float | None = None,
-         quiet: bool = False) -> Result:
+def logs(
+    container: str,
+    *,
+    tail: int | None = None,
+    follow_seconds: float | None = None,
+    quiet: bool = False,
+) -> Result:
     """Show a container's output; with ``follow_seconds``, keep reading that long.
 
     ``docker logs -f`` never ends by itself, so following is bounded here.
@@ -523,12 +647,16 @@ def logs(container: str, *, tail: int | None = None, follow_seconds: float | Non
     target = _container(container)
     tail_value = "all" if tail is None else tail
     if not follow_seconds:
-        text = target.logs(stdout=True, stderr=True, tail=tail_value).decode(errors="replace")
+        text = target.logs(stdout=True, stderr=True, tail=tail_value).decode(
+            errors="replace"
+        )
         if not quiet:
             show_output(text)
         return Result(shlex.join(argv), 0, text, id=target.id, name=target.name)
     chunks: list[bytes] = []
-    stream = target.logs(stdout=True, stderr=True, tail=tail_value, stream=True, follow=True)
+    stream = target.logs(
+        stdout=True, stderr=True, tail=tail_value, stream=True, follow=True
+    )
 
     def read() -> None:
         try:
@@ -545,8 +673,14 @@ def logs(container: str, *, tail: int | None = None, follow_seconds: float | Non
     stream.close()
     reader.join(2)
     text = b"".join(chunks).decode(errors="replace")
-    return Result(shlex.join(argv), 0, text, id=target.id, name=target.name,
-                  seconds=follow_seconds)
+    return Result(
+        shlex.join(argv),
+        0,
+        text,
+        id=target.id,
+        name=target.name,
+        seconds=follow_seconds,
+    )
 
 
 def port(container: str, *, quiet: bool = False) -> dict[str, int]:
@@ -557,10 +691,14 @@ def port(container: str, *, quiet: bool = False) -> dict[str, int]:
     target.reload()
     mapping = {}
     lines = []
-    for container_port, bindings in (target.attrs["NetworkSettings"]["Ports"] or {}).items():
+    for container_port, bindings in (
+        target.attrs["NetworkSettings"]["Ports"] or {}
+    ).items():
         for binding in bindings or []:
             mapping[container_port] = int(binding["HostPort"])
-            lines.append(f"{container_port} -> {binding['HostIp']}:{binding['HostPort']}")
+            lines.append(
+                f"{container_port} -> {binding['HostIp']}:{binding['HostPort']}"
+            )
     if not quiet:
         show_output("\n".join(lines))
         return shown(mapping)

@@ -43,8 +43,9 @@ class Table:
         return self.frame.to_string(index=False)
 
 
-def show_table(rows: Iterable[Mapping[str, object]],
-               columns: Sequence[str] | None = None) -> None:
+def show_table(
+    rows: Iterable[Mapping[str, object]], columns: Sequence[str] | None = None
+) -> None:
     """Display rows as a table: HTML in JupyterLab, aligned text elsewhere.
 
     Example:

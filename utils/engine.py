@@ -46,17 +46,23 @@ def can_provision() -> bool:
 def _where_hint() -> str:
     if os.environ.get("DOCKER_HOST"):
         # It overrides every other place, so installing an engine would not help.
-        return (f"DOCKER_HOST is set to {os.environ['DOCKER_HOST']}: start the engine "
-                "there, or unset DOCKER_HOST to use the default one.")
+        return (
+            f"DOCKER_HOST is set to {os.environ['DOCKER_HOST']}: start the engine "
+            "there, or unset DOCKER_HOST to use the default one."
+        )
     if on_binder():
-        return ("Binder gives no Docker engine: read the recorded outputs here, or "
-                "open the course in Codespaces or on your own machine to run it.")
+        return (
+            "Binder gives no Docker engine: read the recorded outputs here, or "
+            "open the course in Codespaces or on your own machine to run it."
+        )
     if can_provision():
         return "run `make engine` to install and start one from Debian packages."
     if platform.system() in ("Darwin", "Windows"):
         return "start Docker Desktop, wait until it says it is running, then retry."
-    return ("start your Docker engine (`sudo systemctl start docker`), or install "
-            "Docker Engine: https://docs.docker.com/engine/install/")
+    return (
+        "start your Docker engine (`sudo systemctl start docker`), or install "
+        "Docker Engine: https://docs.docker.com/engine/install/"
+    )
 
 
 def endpoint() -> str:
@@ -90,8 +96,11 @@ def connect() -> docker.DockerClient:
         with engine_call(f"connect to {where}"):
             client = docker.from_env(timeout=120)
             client.ping()
-    except (docker.errors.DockerException, requests.exceptions.RequestException,
-            OSError) as error:
+    except (
+        docker.errors.DockerException,
+        requests.exceptions.RequestException,
+        OSError,
+    ) as error:
         raise EngineUnavailable(
             f"No Docker engine answered at {where}.",
             evidence=[f"{type(error).__name__}: {str(error)[:300]}"],
@@ -124,7 +133,9 @@ def raw_request(path: str, *, method: str = "GET") -> tuple[str, dict[str, str],
         sock.connect(parsed.path)
         connection.sock = sock
     elif parsed.scheme in ("tcp", "http") and not os.environ.get("DOCKER_TLS_VERIFY"):
-        connection = http.client.HTTPConnection(parsed.hostname, parsed.port or 2375, timeout=30)
+        connection = http.client.HTTPConnection(
+            parsed.hostname, parsed.port or 2375, timeout=30
+        )
     else:
         raise EngineUnavailable(
             f"A raw HTTP request to {where} is not supported by this helper.",

@@ -32,7 +32,10 @@ log = get_logger(__name__)
 MODES = ("auto", "pull", "standin")
 DEFAULT_MIRROR = "http://deb.debian.org/debian"
 DEFAULT_SECURITY_MIRROR = "http://deb.debian.org/debian-security"
-HOST_CA_BUNDLES = ("/etc/ssl/certs/ca-certificates.crt", "/etc/pki/tls/certs/ca-bundle.crt")
+HOST_CA_BUNDLES = (
+    "/etc/ssl/certs/ca-certificates.crt",
+    "/etc/pki/tls/certs/ca-bundle.crt",
+)
 MERGED_USR_HOOK = Path("/usr/share/mmdebstrap/hooks/merged-usr")
 
 # Set after the first pull that fails for want of a registry, so that later
@@ -84,7 +87,9 @@ def local_image(reference: str):
         return None
 
 
-def ensure(references: list[str] | tuple[str, ...], *, progress: bool = True) -> list[EnsuredImage]:
+def ensure(
+    references: list[str] | tuple[str, ...], *, progress: bool = True
+) -> list[EnsuredImage]:
     """Make sure every image in ``references`` exists on the engine.
 
     Images already present are left alone, so a second call returns at once.
@@ -109,7 +114,9 @@ def _ensure_one(image: catalog.CatalogImage, *, progress: bool) -> EnsuredImage:
     if found is None:
         current_mode = mode()
         pulled = False
-        if current_mode == "pull" or (current_mode == "auto" and not _registry_unreachable):
+        if current_mode == "pull" or (
+            current_mode == "auto" and not _registry_unreachable
+        ):
             try:
                 _pull(image.reference, progress=progress)
                 pulled = True
@@ -118,8 +125,11 @@ def _ensure_one(image: catalog.CatalogImage, *, progress: bool) -> EnsuredImage:
                 if current_mode == "pull":
                     raise
                 _registry_unreachable = True
-                log.info("pull of %s failed, building its stand-in: %s",
-                         image.reference, error.what)
+                log.info(
+                    "pull of %s failed, building its stand-in: %s",
+                    image.reference,
+                    error.what,
+                )
         if not pulled:
             build_standin(image, progress=progress)
             action = "built stand-in"
@@ -138,14 +148,22 @@ def _pull(reference: str, *, progress: bool) -> None:
     repository, _, tag = reference.rpartition(":")
     client = engine.connect()
     layers: dict[str, tuple[int, int]] = {}
-    bar = tqdm(total=0, unit="B", unit_scale=True, desc=f"pull {reference}",
-               file=sys.stdout, disable=not progress, leave=False)
+    bar = tqdm(
+        total=0,
+        unit="B",
+        unit_scale=True,
+        desc=f"pull {reference}",
+        file=sys.stdout,
+        disable=not progress,
+        leave=False,
+    )
     try:
         with engine_call(f"pull {reference}"):
             for event in client.api.pull(repository, tag, stream=True, decode=True):
                 if "error" in event:
-                    raise ImageUnavailable(f"Pulling {reference} failed.",
-                                           evidence=[event["error"]])
+                    raise ImageUnavailable(
+                        f"Pulling {reference} failed.", evidence=[event["error"]]
+                    )
                 detail = event.get("progressDetail") or {}
                 if event.get("id") and detail.get("total"):
                     layers[event["id"]] = (detail.get("current", 0), detail["total"])
@@ -153,8 +171,9 @@ def _pull(reference: str, *, progress: bool) -> None:
                     bar.n = sum(current for current, _ in layers.values())
                     bar.refresh()
     except (docker.errors.APIError, requests.exceptions.RequestException) as error:
-        raise ImageUnavailable(f"Pulling {reference} failed.",
-                               evidence=[str(error)[:300]]) from None
+        raise ImageUnavailable(
+            f"Pulling {reference} failed.", evidence=[str(error)[:300]]
+        ) from None
     finally:
         bar.close()
 
@@ -167,8 +186,7 @@ def build_standin(image: catalog.CatalogImage, *, progress: bool = True) -> None
         catalog.STANDIN_LABEL: "true",
         catalog.STANDIN_FOR_LABEL: image.official,
         "org.opencontainers.image.version": image.version,
-        "org.opencontainers.image.description":
-            f"Course stand-in for {image.official}, built from Debian packages",
+        "org.opencontainers.image.description": f"Course stand-in for {image.official}, built from Debian packages",
     }
     if image.recipe == "debian":
         _build_debian_base(image, labels, progress=progress)
@@ -192,8 +210,11 @@ def _require_mmdebstrap() -> str:
         return path
     if engine.can_provision():
         print("Installing mmdebstrap, which builds the Debian stand-in.")
-        subprocess.run(["apt-get", "install", "-y", "-qq", "mmdebstrap"], check=False,
-                       stdout=subprocess.DEVNULL)
+        subprocess.run(
+            ["apt-get", "install", "-y", "-qq", "mmdebstrap"],
+            check=False,
+            stdout=subprocess.DEVNULL,
+        )
         path = shutil.which("mmdebstrap")
         if path:
             return path
@@ -204,15 +225,20 @@ def _require_mmdebstrap() -> str:
     )
 
 
-def _build_debian_base(image: catalog.CatalogImage, labels: dict[str, str], *,
-                       progress: bool) -> None:
+def _build_debian_base(
+    image: catalog.CatalogImage, labels: dict[str, str], *, progress: bool
+) -> None:
     mmdebstrap = _require_mmdebstrap()
     mirror = os.environ.get("DOCKER_COURSE_DEBIAN_MIRROR", DEFAULT_MIRROR)
-    security = os.environ.get("DOCKER_COURSE_DEBIAN_SECURITY_MIRROR", DEFAULT_SECURITY_MIRROR)
+    security = os.environ.get(
+        "DOCKER_COURSE_DEBIAN_SECURITY_MIRROR", DEFAULT_SECURITY_MIRROR
+    )
     bundle = host_ca_bundle()
     command = [
-        mmdebstrap, "--quiet", "--variant=minbase",
-        "--aptopt=APT::Install-Recommends \"false\"",
+        mmdebstrap,
+        "--quiet",
+        "--variant=minbase",
+        '--aptopt=APT::Install-Recommends "false"',
         # Documentation, manual pages and translations are what keeps the
         # official slim image small; the copyright files stay.
         "--dpkgopt=path-exclude=/usr/share/man/*",
@@ -222,35 +248,58 @@ def _build_debian_base(image: catalog.CatalogImage, labels: dict[str, str], *,
         "--dpkgopt=path-exclude=/usr/share/info/*",
         # Without it, the usrmerge package is installed and brings all of Perl.
         *([f"--hook-dir={MERGED_USR_HOOK}"] if MERGED_USR_HOOK.is_dir() else []),
-        "--customize-hook=mkdir -p \"$1/etc/ssl/certs\" \"$1/usr/local/share/ca-certificates\"",
-        f"--customize-hook=cp {bundle} \"$1/etc/ssl/certs/ca-certificates.crt\"",
+        '--customize-hook=mkdir -p "$1/etc/ssl/certs" "$1/usr/local/share/ca-certificates"',
+        f'--customize-hook=cp {bundle} "$1/etc/ssl/certs/ca-certificates.crt"',
         # ca-certificates, when an image installs it, adds this file back
         # into the bundle it regenerates.
-        f"--customize-hook=cp {bundle} \"$1/usr/local/share/ca-certificates/host-ca-bundle.crt\"",
+        f'--customize-hook=cp {bundle} "$1/usr/local/share/ca-certificates/host-ca-bundle.crt"',
         f"--customize-hook=upload {catalog.STANDIN_DIR / 'debian' / 'docker-clean.conf'} "
         "/etc/apt/apt.conf.d/docker-clean",
-        "--customize-hook=rm -rf \"$1\"/var/lib/apt/lists/* \"$1\"/var/cache/apt/*.bin "
-        "\"$1\"/var/log/*.log \"$1\"/var/cache/ldconfig/aux-cache",
-        "bookworm", "-",
+        '--customize-hook=rm -rf "$1"/var/lib/apt/lists/* "$1"/var/cache/apt/*.bin '
+        '"$1"/var/log/*.log "$1"/var/cache/ldconfig/aux-cache',
+        "bookworm",
+        "-",
         f"deb {mirror} bookworm main",
         f"deb {mirror} bookworm-updates main",
         f"deb {security} bookworm-security main",
     ]
-    changes = ['CMD ["bash"]'] + [f'LABEL "{key}"="{value}"' for key, value in labels.items()]
+    changes = ['CMD ["bash"]'] + [
+        f'LABEL "{key}"="{value}"' for key, value in labels.items()
+    ]
     import_command = ["docker", "import"]
     for change in changes:
         import_command += ["--change", change]
     import_command += ["-", image.reference]
-    log.info("building %s: %s | %s", image.reference, " ".join(command), " ".join(import_command))
+    log.info(
+        "building %s: %s | %s",
+        image.reference,
+        " ".join(command),
+        " ".join(import_command),
+    )
 
-    bar = tqdm(total=80_000_000, unit="B", unit_scale=True,
-               desc=f"stand-in {image.reference} (mmdebstrap)", file=sys.stdout,
-               disable=not progress, leave=False)
-    with engine_call(f"mmdebstrap | docker import {image.reference}"), \
-            tempfile.TemporaryFile() as bootstrap_log, tempfile.TemporaryFile() as import_log:
-        bootstrap = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=bootstrap_log)
-        importer = subprocess.Popen(import_command, stdin=subprocess.PIPE,
-                                    stdout=subprocess.DEVNULL, stderr=import_log)
+    bar = tqdm(
+        total=80_000_000,
+        unit="B",
+        unit_scale=True,
+        desc=f"stand-in {image.reference} (mmdebstrap)",
+        file=sys.stdout,
+        disable=not progress,
+        leave=False,
+    )
+    with (
+        engine_call(f"mmdebstrap | docker import {image.reference}"),
+        tempfile.TemporaryFile() as bootstrap_log,
+        tempfile.TemporaryFile() as import_log,
+    ):
+        bootstrap = subprocess.Popen(
+            command, stdout=subprocess.PIPE, stderr=bootstrap_log
+        )
+        importer = subprocess.Popen(
+            import_command,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.DEVNULL,
+            stderr=import_log,
+        )
         try:
             while chunk := bootstrap.stdout.read(1 << 20):
                 importer.stdin.write(chunk)
@@ -269,31 +318,45 @@ def _build_debian_base(image: catalog.CatalogImage, labels: dict[str, str], *,
     if bootstrap_code != 0 or import_code != 0:
         raise ImageUnavailable(
             f"Building the stand-in {image.reference} failed.",
-            evidence=[f"mmdebstrap exit code {bootstrap_code}",
-                      *last_lines(bootstrap_error, 8),
-                      f"docker import exit code {import_code}",
-                      *last_lines(import_error, 4)],
+            evidence=[
+                f"mmdebstrap exit code {bootstrap_code}",
+                *last_lines(bootstrap_error, 8),
+                f"docker import exit code {import_code}",
+                *last_lines(import_error, 4),
+            ],
             hint="check that this machine reaches the Debian mirror "
-                 f"({mirror}); set DOCKER_COURSE_DEBIAN_MIRROR to use another.",
+            f"({mirror}); set DOCKER_COURSE_DEBIAN_MIRROR to use another.",
         )
 
 
 _STEP = re.compile(r"^#\d+ \[(?:[\w.-]+ )?(\d+)/(\d+)\]")
 
 
-def _build_from_dockerfile(image: catalog.CatalogImage, labels: dict[str, str], *,
-                           progress: bool) -> None:
-    from python_on_whales import DockerException, docker as cli
+def _build_from_dockerfile(
+    image: catalog.CatalogImage, labels: dict[str, str], *, progress: bool
+) -> None:
+    from python_on_whales import DockerException
+    from python_on_whales import docker as cli
 
     engine.require_cli()
-    bar = tqdm(total=1, desc=f"stand-in {image.reference}", unit="step", file=sys.stdout,
-               disable=not progress, leave=False)
+    bar = tqdm(
+        total=1,
+        desc=f"stand-in {image.reference}",
+        unit="step",
+        file=sys.stdout,
+        disable=not progress,
+        leave=False,
+    )
     log_lines: list[str] = []
     try:
         with engine_call(f"buildx build stand-in {image.reference}"):
-            for line in cli.buildx.build(image.recipe_dir, tags=[image.reference],
-                                         labels=labels, progress="plain",
-                                         stream_logs=True):
+            for line in cli.buildx.build(
+                image.recipe_dir,
+                tags=[image.reference],
+                labels=labels,
+                progress="plain",
+                stream_logs=True,
+            ):
                 line = line.rstrip("\n")
                 log_lines.append(line)
                 match = _STEP.match(line)
@@ -304,9 +367,12 @@ def _build_from_dockerfile(image: catalog.CatalogImage, labels: dict[str, str], 
     except DockerException as error:
         raise ImageUnavailable(
             f"Building the stand-in {image.reference} failed.",
-            evidence=[f"exit code {error.return_code}", *last_lines("\n".join(log_lines), 12)],
+            evidence=[
+                f"exit code {error.return_code}",
+                *last_lines("\n".join(log_lines), 12),
+            ],
             hint="check that containers reach the Debian mirror, then run "
-                 "`python -m utils images` again.",
+            "`python -m utils images` again.",
         ) from None
     finally:
         bar.close()
@@ -319,8 +385,9 @@ def verify_standin(reference: str) -> str:
     # Not containers.run(remove=True): that keeps the anonymous volumes of
     # images with a VOLUME (redis, registry), and nothing would remove them.
     with engine_call(f"version of {reference}"):
-        container = client.containers.create(reference, list(image.version_command),
-                                             entrypoint=[])
+        container = client.containers.create(
+            reference, list(image.version_command), entrypoint=[]
+        )
         try:
             container.start()
             exit_code = container.wait()["StatusCode"]
@@ -330,7 +397,8 @@ def verify_standin(reference: str) -> str:
     if exit_code != 0:
         raise CommandFailed(
             f"The version command of {reference} exited with code {exit_code}.",
-            exit_code=exit_code, output=output,
+            exit_code=exit_code,
+            output=output,
             command=shlex.join(image.version_command),
             hint="remove the image, then run `python -m utils images` to rebuild it.",
         )

@@ -46,8 +46,15 @@ class ImageUnavailable(CourseError):
 class CommandFailed(CourseError):
     """A command exited with a non-zero code, inside a container or on the CLI."""
 
-    def __init__(self, what: str, *, exit_code: int, output: str = "",
-                 command: str = "", hint: str = ""):
+    def __init__(
+        self,
+        what: str,
+        *,
+        exit_code: int,
+        output: str = "",
+        command: str = "",
+        hint: str = "",
+    ):
         self.exit_code = exit_code
         self.output = output
         self.command = command

@@ -10,9 +10,13 @@ def find_leftovers() -> dict[str, list[str]]:
     client = engine.connect()
     filters = labels.chapter_filter(None)
     return {
-        "container": [c.name for c in client.containers.list(all=True, filters=filters)],
+        "container": [
+            c.name for c in client.containers.list(all=True, filters=filters)
+        ],
         "network": [n.name for n in client.networks.list(filters=filters)],
         "volume": [v.name for v in client.volumes.list(filters=filters)],
-        "image": [(i.tags or [i.short_id])[0]
-                  for i in client.images.list(all=True, filters=filters)],
+        "image": [
+            (i.tags or [i.short_id])[0]
+            for i in client.images.list(all=True, filters=filters)
+        ],
     }

@@ -40,8 +40,12 @@ def engine_call(description: str) -> Iterator[None]:
     try:
         yield
     except Exception as error:
-        _engine_log.debug("failed after %.3f s: %s: %r", time.perf_counter() - started,
-                          description, error)
+        _engine_log.debug(
+            "failed after %.3f s: %s: %r",
+            time.perf_counter() - started,
+            description,
+            error,
+        )
         raise
     _engine_log.debug("done in %.3f s: %s", time.perf_counter() - started, description)
 

@@ -39,9 +39,14 @@ def execute(notebook: Path, output: Path, *, timeout: int = 600) -> dict[str, ob
     started = time.perf_counter()
     error = None
     try:
-        papermill.execute_notebook(str(notebook), str(output), cwd=str(notebook.parent),
-                                   kernel_name="python3", execution_timeout=timeout,
-                                   progress_bar=False)
+        papermill.execute_notebook(
+            str(notebook),
+            str(output),
+            cwd=str(notebook.parent),
+            kernel_name="python3",
+            execution_timeout=timeout,
+            progress_bar=False,
+        )
     except papermill.PapermillExecutionError as failure:
         error = f"cell {failure.cell_index}: {failure.ename}: {failure.evalue}"
     except (CellTimeoutError, DeadKernelError) as failure:
@@ -54,8 +59,13 @@ def execute(notebook: Path, output: Path, *, timeout: int = 600) -> dict[str, ob
             timing = cell.get("metadata", {}).get("papermill", {})
             if cell["cell_type"] == "code" and timing.get("duration") is not None:
                 cells.append({"cell": index, "seconds": round(timing["duration"], 2)})
-    return {"notebook": notebook.name, "passed": error is None, "error": error,
-            "seconds": round(seconds, 1), "cells": cells}
+    return {
+        "notebook": notebook.name,
+        "passed": error is None,
+        "error": error,
+        "seconds": round(seconds, 1),
+        "cells": cells,
+    }
 
 
 def refresh(notebook: Path, *, timeout: int = 600) -> dict[str, object]:
@@ -71,9 +81,11 @@ def refresh(notebook: Path, *, timeout: int = 600) -> dict[str, object]:
         cell.metadata.pop("execution", None)
     nbformat.write(document, notebook)
     if not record["passed"]:
-        raise CourseError(f"{notebook.name} failed while refreshing its outputs.",
-                          evidence=[str(record["error"])],
-                          hint="open the notebook, fix the failing cell, and refresh again.")
+        raise CourseError(
+            f"{notebook.name} failed while refreshing its outputs.",
+            evidence=[str(record["error"])],
+            hint="open the notebook, fix the failing cell, and refresh again.",
+        )
     return record
 
 
@@ -87,20 +99,34 @@ def run_nightly(out: str, *, timeout: int = 600) -> int:
     for notebook in notebooks():
         print(f"executing {notebook.name} ...", flush=True)
         record = execute(notebook, out_dir / notebook.name, timeout=timeout)
-        record["left_behind"] = {kind: names for kind, names in find_leftovers().items() if names}
+        record["left_behind"] = {
+            kind: names for kind, names in find_leftovers().items() if names
+        }
         records.append(record)
         verdict = "passed" if record["passed"] else f"FAILED ({record['error']})"
         print(f"  {verdict} in {record['seconds']} s", flush=True)
-    (out_dir / "report.json").write_text(json.dumps(records, indent=2, ensure_ascii=False),
-                                         encoding="utf-8")
-    lines = ["# Nightly run", "", "| notebook | result | seconds | slowest cell | left behind |",
-             "|---|---|---|---|---|"]
+    (out_dir / "report.json").write_text(
+        json.dumps(records, indent=2, ensure_ascii=False), encoding="utf-8"
+    )
+    lines = [
+        "# Nightly run",
+        "",
+        "| notebook | result | seconds | slowest cell | left behind |",
+        "|---|---|---|---|---|",
+    ]
     for record in records:
         slowest = max(record["cells"], key=lambda cell: cell["seconds"], default=None)
-        slowest_text = f"#{slowest['cell']} ({slowest['seconds']} s)" if slowest else "-"
-        left = ", ".join(f"{len(v)} {k}" for k, v in record["left_behind"].items()) or "nothing"
-        lines.append(f"| {record['notebook']} | {'pass' if record['passed'] else 'FAIL'} | "
-                     f"{record['seconds']} | {slowest_text} | {left} |")
+        slowest_text = (
+            f"#{slowest['cell']} ({slowest['seconds']} s)" if slowest else "-"
+        )
+        left = (
+            ", ".join(f"{len(v)} {k}" for k, v in record["left_behind"].items())
+            or "nothing"
+        )
+        lines.append(
+            f"| {record['notebook']} | {'pass' if record['passed'] else 'FAIL'} | "
+            f"{record['seconds']} | {slowest_text} | {left} |"
+        )
     (out_dir / "report.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
     print(f"report: {out_dir / 'report.md'}")
     failed = [r for r in records if not r["passed"] or r["left_behind"]]

@@ -24,7 +24,8 @@ COURSE_STYLE = {
     "axes.labelsize": 10,
     "legend.frameon": False,
     "axes.prop_cycle": matplotlib.cycler(
-        color=["#1d63ed", "#e8590c", "#2b8a3e", "#862e9c", "#868e96"]),
+        color=["#1d63ed", "#e8590c", "#2b8a3e", "#862e9c", "#868e96"]
+    ),
     "svg.hashsalt": "docker-course",
 }
 
@@ -47,7 +48,9 @@ def figure(title: str, xlabel: str, ylabel: str, *, ncols: int = 1):
     import matplotlib.pyplot as plt
 
     with plt.rc_context(COURSE_STYLE):
-        fig, ax = plt.subplots(ncols=ncols, figsize=(7.0 * (1 if ncols == 1 else 0.75 * ncols), 3.8))
+        fig, ax = plt.subplots(
+            ncols=ncols, figsize=(7.0 * (1 if ncols == 1 else 0.75 * ncols), 3.8)
+        )
     axes = ax if ncols > 1 else [ax]
     for one in axes:
         one.set_xlabel(xlabel)

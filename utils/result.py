@@ -45,7 +45,10 @@ class Result:
     def _ipython_display_(self) -> None:
         # The helper printed the command and its output while it ran. Shown
         # again only when a later cell asks for the result.
-        if self._shown_in_cell is not None and self._shown_in_cell == _execution_count():
+        if (
+            self._shown_in_cell is not None
+            and self._shown_in_cell == _execution_count()
+        ):
             return
         print(f"$ {self.command}")
         if self.output:
@@ -57,7 +60,10 @@ class _ShownInCell:
     """Mixin for values a helper has already printed: no echo in the same cell."""
 
     def _ipython_display_(self) -> None:
-        if self._shown_in_cell is not None and self._shown_in_cell == _execution_count():
+        if (
+            self._shown_in_cell is not None
+            and self._shown_in_cell == _execution_count()
+        ):
             return
         from IPython.display import display
 

@@ -18,9 +18,9 @@ from pathlib import Path
 
 import docker
 
-from . import buildcache, catalog, engine, ensure, labels
+from . import buildcache, catalog, engine, ensure, labels, replay
 from .display import show_table
-from .errors import CourseError, install_notebook_handler
+from .errors import CourseError, EngineUnavailable, install_notebook_handler
 from .log import engine_call, get_logger
 
 log = get_logger(__name__)
@@ -101,8 +101,9 @@ def current() -> Chapter:
     return _current
 
 
-def start_chapter(number: str, *, extra_images: tuple[str, ...] = (),
-                  quiet: bool = False) -> Chapter:
+def start_chapter(
+    number: str, *, extra_images: tuple[str, ...] = (), quiet: bool = False
+) -> Chapter:
     """Start a chapter: connect, remove leftovers, ensure images, prepare scratch.
 
     Prints the engine's version, what was removed from an interrupted
@@ -117,11 +118,24 @@ def start_chapter(number: str, *, extra_images: tuple[str, ...] = (),
     """
     global _current
     install_notebook_handler()
-    client = engine.connect()
+    try:
+        client = engine.connect()
+    except EngineUnavailable:
+        if replay.requested() and replay.enable():
+            _current = Chapter(
+                number=number,
+                run_id="replay",
+                scratch=SCRATCH_ROOT / number,
+                finished=True,
+            )
+            return _current
+        raise
     version = client.version()
     if not quiet:
-        print(f"engine: Docker Engine {version['Version']} (API {version['ApiVersion']}) "
-              f"at {engine.endpoint()}")
+        print(
+            f"engine: Docker Engine {version['Version']} (API {version['ApiVersion']}) "
+            f"at {engine.endpoint()}"
+        )
 
     leftovers = remove_chapter_resources(number)
     snapshot = _snapshot_path(number)
@@ -138,9 +152,15 @@ def start_chapter(number: str, *, extra_images: tuple[str, ...] = (),
     buildcache.save_snapshot(snapshot)
     if ensured and not quiet:
         show_table(
-            [{"image": row.reference, "status": row.action,
-              "stand-in": "yes" if row.standin else "no", "size (MB)": row.size_mb}
-             for row in ensured],
+            [
+                {
+                    "image": row.reference,
+                    "status": row.action,
+                    "stand-in": "yes" if row.standin else "no",
+                    "size (MB)": row.size_mb,
+                }
+                for row in ensured
+            ],
         )
     _current = Chapter(number=number, run_id=uuid.uuid4().hex[:12], scratch=scratch)
     atexit.register(_finish_at_exit, _current)
@@ -213,9 +233,11 @@ def remove_chapter_resources(chapter: str | None, *, extra_tags=()) -> Removed:
             _ignore_missing(lambda v=volume: v.remove(force=True))
             removed.volumes.append(volume.name)
         # Newest first, so that images built on other labelled images go first.
-        chapter_images = sorted(client.images.list(all=True, filters=filters),
-                                key=lambda image: image.attrs.get("Created", ""),
-                                reverse=True)
+        chapter_images = sorted(
+            client.images.list(all=True, filters=filters),
+            key=lambda image: image.attrs.get("Created", ""),
+            reverse=True,
+        )
         for image in chapter_images:
             if _remove_image(client, image.id, force=True):
                 removed.images.append(image.tags[0] if image.tags else image.short_id)
@@ -225,8 +247,9 @@ def remove_chapter_resources(chapter: str | None, *, extra_tags=()) -> Removed:
     return removed
 
 
-def _remove_image(client, reference: str, *, force: bool,
-                  keep_tagged_ids: bool = False) -> bool:
+def _remove_image(
+    client, reference: str, *, force: bool, keep_tagged_ids: bool = False
+) -> bool:
     """Remove one image; return False when it is gone already or still needed."""
     try:
         image = client.images.get(reference)

@@ -36,8 +36,13 @@ def _get(container: str):
         ) from None
 
 
-def wait_for_http(url: str, *, container: str | None = None, timeout: float = 30,
-                  status: int | None = 200) -> float:
+def wait_for_http(
+    url: str,
+    *,
+    container: str | None = None,
+    timeout: float = 30,
+    status: int | None = 200,
+) -> float:
     """Wait until ``url`` answers (with ``status``, if given); return the seconds waited.
 
     Example:
@@ -57,7 +62,8 @@ def wait_for_http(url: str, *, container: str | None = None, timeout: float = 30
         time.sleep(0.1)
     raise WaitTimeout(
         f"{url} did not answer within {timeout} s.",
-        evidence=[f"last attempt: {last_error}"] + (_evidence(container) if container else []),
+        evidence=[f"last attempt: {last_error}"]
+        + (_evidence(container) if container else []),
         hint="read the container's logs: did the server start, and on which port?",
     )
 

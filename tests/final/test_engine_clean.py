@@ -21,8 +21,11 @@ def test_no_labelled_images_left():
 
 
 def test_no_scratch_files_left():
-    leftover = [path for path in session.SCRATCH_ROOT.rglob("*")
-                if path.is_file() and session.BUILD_CACHE_SNAPSHOTS not in path.parents]
+    leftover = [
+        path
+        for path in session.SCRATCH_ROOT.rglob("*")
+        if path.is_file() and session.BUILD_CACHE_SNAPSHOTS not in path.parents
+    ]
     assert leftover == []
 
 

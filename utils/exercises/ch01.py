@@ -31,36 +31,54 @@ def _image(tag: str):
 
 def _list_files(tag: str, path: str) -> list[str]:
     output = engine.connect().containers.run(
-        tag, ["find", path], remove=True, entrypoint=[],
-        labels=session.current().labels)
+        tag, ["find", path], remove=True, entrypoint=[], labels=session.current().labels
+    )
     return output.decode().split()
 
 
 def paused() -> tuple[bool, str]:
     container = _container(PAUSED_NAME)
     if container is None:
-        return False, f"没有找到名为 {PAUSED_NAME} 的容器。提示：先用 run(..., detach=True, name=...) 启动它。"
+        return (
+            False,
+            f"没有找到名为 {PAUSED_NAME} 的容器。提示：先用 run(..., detach=True, name=...) 启动它。",
+        )
     labels = container.labels
     if labels.get("dockercourse.chapter") != "01":
-        return False, "这个容器不是用本章的 run() 创建的，章末清理找不到它。提示：删掉它，用 run() 重新创建。"
+        return (
+            False,
+            "这个容器不是用本章的 run() 创建的，章末清理找不到它。提示：删掉它，用 run() 重新创建。",
+        )
     if container.status != "paused":
-        return False, f"容器的状态是 {container.status}，不是 paused。提示：pause() 只能暂停运行中的容器。"
+        return (
+            False,
+            f"容器的状态是 {container.status}，不是 paused。提示：pause() 只能暂停运行中的容器。",
+        )
     return True, f"{PAUSED_NAME} 处于 paused 状态。"
 
 
 def layers() -> tuple[bool, str]:
     image = _image(LAYERS_TAG)
     if image is None:
-        return False, f"没有找到镜像 {LAYERS_TAG}。提示：用 build(目录, \"{LAYERS_TAG}\") 构建它。"
+        return (
+            False,
+            f'没有找到镜像 {LAYERS_TAG}。提示：用 build(目录, "{LAYERS_TAG}") 构建它。',
+        )
     base = _image("busybox:1.35")
     added = len(image.attrs["RootFS"]["Layers"]) - len(base.attrs["RootFS"]["Layers"])
     if added != 1:
-        return False, f"它比 busybox:1.35 多了 {added} 个层，不是 1 个。提示：把两个文件放进同一条 RUN 指令。"
+        return (
+            False,
+            f"它比 busybox:1.35 多了 {added} 个层，不是 1 个。提示：把两个文件放进同一条 RUN 指令。",
+        )
     files = _list_files(LAYERS_TAG, "/data")
     missing = [name for name in ("/data/a.txt", "/data/b.txt") if name not in files]
     if missing:
         return False, f"镜像里缺少 {', '.join(missing)}。"
-    return True, f"{LAYERS_TAG} 只比 busybox:1.35 多一个层，里面有 /data/a.txt 和 /data/b.txt。"
+    return (
+        True,
+        f"{LAYERS_TAG} 只比 busybox:1.35 多一个层，里面有 /data/a.txt 和 /data/b.txt。",
+    )
 
 
 def ignore() -> tuple[bool, str]:
@@ -69,10 +87,16 @@ def ignore() -> tuple[bool, str]:
         return False, f"没有找到镜像 {IGNORE_TAG}。提示：写好 .dockerignore 后构建它。"
     files = [PurePosixPath(name) for name in _list_files(IGNORE_TAG, "/app")]
     names = {str(path) for path in files}
-    unwanted = sorted(str(path) for path in files
-                      if path.suffix == ".log" or "tmp" in path.parts or ".git" in path.parts)
+    unwanted = sorted(
+        str(path)
+        for path in files
+        if path.suffix == ".log" or "tmp" in path.parts or ".git" in path.parts
+    )
     if unwanted:
-        return False, f"镜像里还有不该进入上下文的文件：{', '.join(unwanted)}。提示：模式 *.log 只匹配根目录，子目录要用 **/*.log。"
+        return (
+            False,
+            f"镜像里还有不该进入上下文的文件：{', '.join(unwanted)}。提示：模式 *.log 只匹配根目录，子目录要用 **/*.log。",
+        )
     if "/app/app.py" not in names:
         return False, "镜像里没有 /app/app.py：.dockerignore 排除得太多了。"
     return True, "上下文里没有 .log、tmp/ 和 .git，app.py 还在。"
@@ -85,7 +109,10 @@ def kernel() -> tuple[bool, str]:
     printed = container.logs().decode().strip()
     expected = engine.connect().info()["KernelVersion"]
     if printed != expected:
-        return False, f"容器输出的是 {printed!r}，而 engine 的内核版本是 {expected!r}。提示：让容器运行 uname -r。"
+        return (
+            False,
+            f"容器输出的是 {printed!r}，而 engine 的内核版本是 {expected!r}。提示：让容器运行 uname -r。",
+        )
     return True, "容器打印的内核版本与 engine 所在主机的内核一致。"
 
 
