@@ -1,7 +1,7 @@
 """Helpers that let the Docker course's notebooks drive a real Docker engine.
 
 A notebook starts with ``start_chapter("01")`` and ends with
-``finish_chapter()``; in between, the command helpers (``run``, ``exec_``,
+``finish_chapter()``. In between, the command helpers (``run``, ``exec_``,
 ``build``, ``logs``, ...) each print the equivalent ``docker`` command line
 and its real output, and return a small result object.
 """

@@ -71,7 +71,8 @@ def _catalog(args) -> int:
 def _clean(args) -> int:
     removed = session.remove_chapter_resources(args.chapter)
     print(
-        f"removed {len(removed.containers)} containers, {len(removed.networks)} networks, "
+        f"removed {len(removed.containers)} containers, "
+        f"{len(removed.networks)} networks, "
         f"{len(removed.volumes)} volumes, {len(removed.images)} images"
     )
     return 0

@@ -117,7 +117,8 @@ def notebook_times() -> list[dict[str, object]]:
 def main(*, repeat: int = 20, notebooks: bool = True) -> int:
     version = engine.connect().version()
     print(
-        f"engine: Docker Engine {version['Version']} on {version['Os']}/{version['Arch']}"
+        f"engine: Docker Engine {version['Version']} "
+        f"on {version['Os']}/{version['Arch']}"
     )
     print("\nstand-in and image sizes")
     show_table(standin_sizes())

@@ -1,7 +1,7 @@
 """Image commands: ``build`` (with BuildKit), ``history``, ``images``, ``tag``, ``rmi``.
 
 Builds go through the docker CLI (``docker buildx build``) because the
-Docker SDK drives only the legacy builder. The notebook sees a condensed
+Docker SDK drives only the legacy builder. The notebook shows a condensed
 BuildKit log: each step, whether it came from the cache, and what its
 commands printed.
 """
@@ -32,7 +32,7 @@ _CONTEXT = re.compile(r"^#\d+ transferring context: (\S+)")
 
 @dataclass
 class BuildResult:
-    """What one build did.
+    """The outcome of one build.
 
     Attributes:
         command: The equivalent ``docker build`` line.
@@ -113,7 +113,7 @@ def condense(
             number = match.group(1)
             if number in headers:
                 # A FROM step is marked CACHED when the base image is already
-                # resolved; only steps that build a layer count as cache hits.
+                # resolved, so only steps that build a layer count as cache hits.
                 if not headers[number].split("] ", 1)[-1].startswith("FROM "):
                     cached.append(headers[number])
                 blocks[number].append("  CACHED")
@@ -142,11 +142,11 @@ def condense(
         return (stage_index, int(match.group(2)), headers[number])
 
     order = sorted(headers, key=position)
-    shown = [line for number in order for line in blocks[number]] + trailer
+    shown_lines = [line for number in order for line in blocks[number]] + trailer
     cached.sort(
         key=lambda header: position(next(n for n, h in headers.items() if h == header))
     )
-    return shown, [headers[number] for number in order], cached, context_size
+    return shown_lines, [headers[number] for number in order], cached, context_size
 
 
 def build(
@@ -164,7 +164,7 @@ def build(
     """Build an image with BuildKit, like ``docker build -t TAG CONTEXT``.
 
     Raises:
-        BuildFailed: with ``check=True``, when a step fails; the message names
+        BuildFailed: with ``check=True``, when a step fails. The message names
             the failing step and shows its last log lines.
 
     Example:
@@ -211,16 +211,18 @@ def build(
                 log_lines.extend(text.rstrip("\n").splitlines())
     except DockerException as error:
         exit_code = error.return_code or 1
-        # The CLI's stderr repeats the streamed log; keep only lines not seen yet.
+        # The CLI's stderr repeats the streamed log, so keep only new lines.
         seen = set(log_lines)
         log_lines.extend(
             text for text in (error.stderr or "").splitlines() if text not in seen
         )
     seconds = time.perf_counter() - started
     dockerfile = Path(file) if file else Path(context) / "Dockerfile"
-    shown, steps, cached, context_size = condense(log_lines, stage_names(dockerfile))
+    shown_lines, steps, cached, context_size = condense(
+        log_lines, stage_names(dockerfile)
+    )
     if not quiet and show_log:
-        show_output("\n".join(shown))
+        show_output("\n".join(shown_lines))
     image_id = None
     if exit_code == 0:
         image_id = engine.connect().images.get(tag).id
@@ -237,17 +239,18 @@ def build(
     )
     if exit_code != 0 and check:
         failing, step_lines = _failing_step(log_lines)
-        errors = [text for text in shown if text.startswith("ERROR:")]
+        errors = [text for text in shown_lines if text.startswith("ERROR:")]
         if failing:
-            what = f"The build of {tag} failed at step {failing}."
+            summary = f"The build of {tag} failed at step {failing}."
         else:
-            what = f"The build of {tag} failed before any step ran."
+            summary = f"The build of {tag} failed before any step ran."
         raise BuildFailed(
-            what,
+            summary,
             exit_code=exit_code,
             command=line,
             output="\n".join(step_lines + errors),
-            hint="read the failing step's output above; fix that instruction and build again.",
+            hint="read the failing step's output above; "
+            "fix that instruction and build again.",
         )
     return result
 
@@ -282,17 +285,13 @@ def history(
     if not quiet:
         show_command(["docker", "history", image])
     client = engine.connect()
+    layers: list[dict] = []
     try:
         with engine_call(f"history {image}"):
             layers = client.api.history(image)
             base_layers = client.api.history(base) if base else []
     except docker.errors.NotFound:
-        missing = (
-            base
-            if base
-            and image in {t for layer in layers for t in layer.get("Tags") or []}
-            else image
-        )
+        missing = image if not layers else base
         raise CourseError(
             f"No image named {missing!r} exists.",
             hint="list images with images() and check the tag.",
@@ -362,7 +361,10 @@ def images(
 
 
 def tag(source: str, target: str, *, quiet: bool = False) -> str:
-    """Give an image another name, like ``docker tag``; the chapter removes it at the end."""
+    """Give an image another name, like ``docker tag``, and return that name.
+
+    The chapter removes the new name at its end.
+    """
     chapter = session.current()
     if not quiet:
         show_command(["docker", "tag", source, target])

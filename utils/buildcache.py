@@ -37,10 +37,10 @@ def save_snapshot(path: Path) -> None:
 
 
 def remove_new_records(path: Path) -> int:
-    """Remove the records created since the snapshot in ``path``; return how many.
+    """Remove the build cache records created since the snapshot in ``path``.
 
-    Does nothing and returns 0 when there is no snapshot. The snapshot is
-    deleted afterwards.
+    Returns how many records were removed. Does nothing and returns 0 when
+    there is no snapshot. The snapshot is deleted afterwards.
     """
     if not path.exists():
         return 0
@@ -48,8 +48,8 @@ def remove_new_records(path: Path) -> int:
     client = engine.connect()
     removed: set[str] = set()
     # The engine takes one id per prune request and keeps a record while
-    # other records depend on it, so leaves go first: repeat until a pass
-    # removes nothing.
+    # other records depend on it, so leaves go first. The passes repeat until
+    # one removes nothing, or MAX_PASSES is reached.
     for _ in range(MAX_PASSES):
         remaining = sorted(record_ids() - before)
         if not remaining:

@@ -24,9 +24,9 @@ class CatalogImage:
     Attributes:
         reference: The official reference the notebooks use, such as ``redis:7.0``.
         version: The upstream version the stand-in provides (checked by tests).
-        recipe: A folder under ``standins/``. ``debian`` holds the files that
-            mmdebstrap puts into the Debian base; each other folder holds a
-            Dockerfile.
+        recipe: A folder under ``standins/``. ``debian`` contains the files
+            that mmdebstrap puts into the Debian base. Every other folder
+            contains a Dockerfile.
         base: The catalog reference the recipe builds on, built first if missing.
         version_command: A command whose output contains ``version``.
         chapters: The chapters that use the image.

@@ -12,7 +12,7 @@ import time
 
 from . import engine
 from .display import show_command, show_output
-from .errors import CommandFailed
+from .errors import CommandFailed, CourseError
 from .log import engine_call
 from .result import Result
 
@@ -36,7 +36,13 @@ def docker(
     from python_on_whales.utils import run as run_cli
 
     engine.require_cli()
-    argv = shlex.split(args) if isinstance(args, str) else list(args)
+    try:
+        argv = shlex.split(args) if isinstance(args, str) else list(args)
+    except ValueError as error:
+        raise CourseError(
+            f"The command line {args!r} could not be split into words: {error}.",
+            hint="close every quote you open, or pass the arguments as a list.",
+        ) from None
     line = shlex.join(["docker", *argv])
     if not quiet:
         show_command(["docker", *argv])

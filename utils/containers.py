@@ -1,6 +1,6 @@
 """Container commands: each prints the equivalent ``docker`` line, then its output.
 
-The notebook calls ``run("busybox:1.35", "echo hi", rm=True)`` and sees
+In a notebook, ``run("busybox:1.35", "echo hi", rm=True)`` prints
 ``$ docker run --rm busybox:1.35 echo hi`` followed by ``hi``. The call goes
 through the Docker SDK, labels what it creates with the chapter's labels,
 and returns a :class:`~utils.result.Result`.
@@ -48,7 +48,8 @@ def _client():
 
 
 def _port_bindings(publish: Ports | None) -> dict[str, tuple[str, int | None]] | None:
-    # Ports are published on 127.0.0.1 only; None lets the engine pick the host port.
+    # Ports are published on 127.0.0.1 only. A host port of None lets the engine
+    # pick one.
     if not publish:
         return None
     bindings = {}
@@ -151,9 +152,9 @@ def run(
     """Run a container, like ``docker run``, and show the command and its output.
 
     In the foreground (the default) it waits for the container to exit and
-    shows its output; with ``detach=True`` it shows the container's id and
-    returns at once. Published ports bind to 127.0.0.1; give ``None`` as the
-    host port to let the engine pick one.
+    shows its output. With ``detach=True`` it shows the container's id and
+    returns at once. Published ports bind to 127.0.0.1, and ``None`` as the
+    host port lets the engine pick one.
 
     Raises:
         ImageUnavailable: the image is not on the engine.
@@ -222,7 +223,8 @@ def run(
         raise CourseError(
             f"The container did not exit within {timeout} s, so it was removed.",
             evidence=[f"command: {line}"],
-            hint="pass a larger timeout=, or run it with detach=True and read its logs.",
+            hint="pass a larger timeout=, "
+            "or run it with detach=True and read its logs.",
         ) from None
     seconds = time.perf_counter() - started
     output = container.logs(stdout=True, stderr=True).decode(errors="replace")
@@ -550,14 +552,22 @@ def unpause(container: str, **kw) -> Result:
 
 def rm(container: str, *, force: bool = False, volumes: bool = False, **kw) -> Result:
     """Remove a container, like ``docker rm`` (``-f`` and ``-v`` as options)."""
-    extra = (["-f"] if force else []) + (["-v"] if volumes else [])
+    extra = []
+    if force:
+        extra.append("-f")
+    if volumes:
+        extra.append("-v")
     return _simple(
         "rm", container, lambda c: c.remove(force=force, v=volumes), extra, **kw
     )
 
 
 def state(container: str) -> str:
-    """Return a container's state (created, running, paused, restarting, exited, ...)."""
+    """Return a container's state, such as created, running, paused or exited.
+
+    The state is the engine's ``State.Status`` field, which can also be
+    restarting, removing or dead.
+    """
     target = _container(container)
     return target.attrs["State"]["Status"]
 
@@ -565,7 +575,7 @@ def state(container: str) -> str:
 def inspect(name: str, path: str | None = None, *, quiet: bool = False):
     """Show and return ``docker inspect`` data, or one field of it.
 
-    ``path`` is a dotted path such as ``"State.Status"``; the printed command
+    ``path`` is a dotted path such as ``"State.Status"``. The printed command
     uses the equivalent ``--format`` template.
 
     Example:
@@ -594,11 +604,13 @@ def inspect(name: str, path: str | None = None, *, quiet: bool = False):
     value = data
     for part in path.split(".") if path else []:
         if not isinstance(value, dict) or part not in value:
+            if isinstance(value, dict):
+                fields = ", ".join(value)
+            else:
+                fields = type(value).__name__
             raise CourseError(
                 f"The inspect data of {name!r} has no field {path!r}.",
-                evidence=[
-                    f"fields at this level: {', '.join(value) if isinstance(value, dict) else type(value).__name__}"
-                ],
+                evidence=[f"fields at this level: {fields}"],
                 hint="check the spelling; field names are case-sensitive.",
             )
         value = value[part]
@@ -609,12 +621,17 @@ def inspect(name: str, path: str | None = None, *, quiet: bool = False):
 
 
 def diff(container: str, *, quiet: bool = False) -> list[tuple[str, str]]:
-    """Show and return the changes in a container's writable layer (``docker diff``)."""
+    """Show and return the changes in a container's writable layer.
+
+    Each row is a kind (A added, C changed, D deleted) and a path, as
+    ``docker diff`` prints them.
+    """
     if not quiet:
         show_command(["docker", "diff", container])
     with engine_call(f"diff {container}"):
         changes = _container(container).diff() or []
-    # Sorted by path: the engine lists changes in directory-walk order, which can vary.
+    # Sorted by path because the engine lists changes in directory-walk order,
+    # which can vary.
     rows = sorted(
         ((DIFF_KINDS.get(change["Kind"], "?"), change["Path"]) for change in changes),
         key=lambda row: row[1],
@@ -632,8 +649,9 @@ def logs(
     follow_seconds: float | None = None,
     quiet: bool = False,
 ) -> Result:
-    """Show a container's output; with ``follow_seconds``, keep reading that long.
+    """Show a container's output, like ``docker logs``.
 
+    With ``follow_seconds``, keep reading new output for that many seconds.
     ``docker logs -f`` never ends by itself, so following is bounded here.
     """
     argv = ["docker", "logs"]

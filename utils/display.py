@@ -1,7 +1,7 @@
-"""What the notebook shows: command lines, outputs, tables and images.
+"""Display helpers for command lines, outputs, tables and images.
 
-Everything a learner sees goes through these functions, so that a notebook
-run headlessly shows the same text as one run in JupyterLab.
+All output meant for the learner goes through these functions, so that a
+notebook run headlessly shows the same text as one run in JupyterLab.
 """
 
 from __future__ import annotations
@@ -76,7 +76,7 @@ def show_image(data: bytes, *, width: int | None = None) -> None:
 
 
 def show_mermaid(source: str) -> None:
-    """Display a mermaid diagram; JupyterLab 4.1 and later render it."""
+    """Display a mermaid diagram, which JupyterLab 4.1 and later render."""
     from IPython.display import Markdown, display
 
     display(Markdown(f"```mermaid\n{source.strip()}\n```"))

@@ -1,4 +1,4 @@
-"""Find and connect to a Docker engine, or say clearly why there is none.
+"""Find and connect to a Docker engine, or explain why there is none.
 
 The engine is looked up the way the docker CLI does it: ``DOCKER_HOST`` first,
 then the current docker context (Docker Desktop and rootless Docker set one),
@@ -33,7 +33,10 @@ def on_binder() -> bool:
 
 
 def can_provision() -> bool:
-    """Return True where :func:`provision` may install an engine: root on Debian or Ubuntu."""
+    """Return True where :func:`provision` may install an engine.
+
+    That requires Linux, root, and Debian or Ubuntu in ``/etc/os-release``.
+    """
     if platform.system() != "Linux" or os.geteuid() != 0:
         return False
     try:
@@ -85,7 +88,7 @@ def connect() -> docker.DockerClient:
     """Return a client of the engine, checked with a ping.
 
     Raises:
-        EngineUnavailable: no engine answered at :func:`endpoint`.
+        EngineUnavailable: no engine responded to a ping at :func:`endpoint`.
 
     Example:
         >>> connect().version()["Version"]   # doctest: +SKIP
@@ -110,11 +113,12 @@ def connect() -> docker.DockerClient:
 
 
 def raw_request(path: str, *, method: str = "GET") -> tuple[str, dict[str, str], bytes]:
-    """Send one plain HTTP request to the engine and return (status line, headers, body).
+    """Send one plain HTTP request to the engine.
 
-    This is all the docker CLI and the SDK do under the hood. Only ``unix://``
-    and plain ``tcp://`` endpoints are supported, so the Windows named pipe
-    and TLS-protected engines raise :class:`EngineUnavailable`.
+    Returns the status line, the headers and the body. This is all the docker
+    CLI and the SDK do under the hood. Only ``unix://`` and plain ``tcp://``
+    endpoints are supported, so the Windows named pipe and TLS-protected
+    engines raise :class:`EngineUnavailable`.
 
     Example:
         >>> raw_request("/_ping")[2]   # doctest: +SKIP
@@ -130,7 +134,6 @@ def raw_request(path: str, *, method: str = "GET") -> tuple[str, dict[str, str],
         connection = http.client.HTTPConnection("docker", timeout=30)
         sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         sock.settimeout(30)
-        sock.connect(parsed.path)
         connection.sock = sock
     elif parsed.scheme in ("tcp", "http") and not os.environ.get("DOCKER_TLS_VERIFY"):
         connection = http.client.HTTPConnection(
@@ -141,11 +144,21 @@ def raw_request(path: str, *, method: str = "GET") -> tuple[str, dict[str, str],
             f"A raw HTTP request to {where} is not supported by this helper.",
             hint="use the SDK (connect().api) instead; it handles TLS and named pipes.",
         )
-    with engine_call(f"raw {method} {path}"):
-        connection.request(method, path, headers={"Host": "docker"})
-        response = connection.getresponse()
-        body = response.read()
-    connection.close()
+    try:
+        with engine_call(f"raw {method} {path}"):
+            if parsed.scheme == "unix":
+                sock.connect(parsed.path)
+            connection.request(method, path, headers={"Host": "docker"})
+            response = connection.getresponse()
+            body = response.read()
+    except OSError as error:
+        raise EngineUnavailable(
+            f"No Docker engine answered at {where}.",
+            evidence=[f"{type(error).__name__}: {error}"],
+            hint=_where_hint(),
+        ) from None
+    finally:
+        connection.close()
     status = f"HTTP/{response.version / 10:.1f} {response.status} {response.reason}"
     return status, dict(response.getheaders()), body
 
@@ -161,15 +174,17 @@ def require_cli() -> str:
     if path is None:
         raise EngineUnavailable(
             "The docker command line is not installed.",
-            hint="install the docker CLI (Docker Desktop includes it), or run `make engine`.",
+            hint="install the docker CLI (Docker Desktop includes it), "
+            "or run `make engine`.",
         )
     return path
 
 
 def provision() -> None:
-    """Install and start an engine from distribution packages, as root on Debian or Ubuntu.
+    """Install and start an engine from the distribution's packages.
 
-    Does nothing when an engine already answers. The work is done by
+    This works only as root on Debian or Ubuntu (see :func:`can_provision`).
+    Does nothing when an engine already responds. The work is done by
     ``provision_engine.sh`` beside this module, which also restarts an engine
     that was killed uncleanly.
     """
@@ -191,6 +206,7 @@ def provision() -> None:
         raise EngineUnavailable(
             "Installing or starting the Docker engine failed.",
             evidence=[f"{PROVISION_SCRIPT.name} exited with code {result.returncode}"],
-            hint="read the lines above and /var/log/dockerd.log, then run `make engine` again.",
+            hint="read the lines above and /var/log/dockerd.log, "
+            "then run `make engine` again.",
         )
     connect()

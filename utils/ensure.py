@@ -1,7 +1,7 @@
 """Make sure the course's images exist: pull them, or build their stand-ins.
 
-Where a registry answers, :func:`ensure` pulls the official image. Where none
-does, it builds the stand-in recipe of the catalog from Debian packages. A
+Where a registry is reachable, :func:`ensure` pulls the official image. Where
+none is, it builds the stand-in recipe of the catalog from Debian packages. A
 progress bar shows either. Set ``DOCKER_COURSE_IMAGES`` to ``pull`` or
 ``standin`` to force one way (the default, ``auto``, tries a pull first).
 """
@@ -45,7 +45,7 @@ _registry_unreachable = False
 
 @dataclass
 class EnsuredImage:
-    """What :func:`ensure` did for one image."""
+    """The outcome of :func:`ensure` for one image."""
 
     reference: str
     action: str  # "ready", "pulled" or "built stand-in"
@@ -55,7 +55,10 @@ class EnsuredImage:
 
 
 def mode() -> str:
-    """Return the image mode from ``DOCKER_COURSE_IMAGES``, checked."""
+    """Return the image mode set by ``DOCKER_COURSE_IMAGES`` (default ``auto``).
+
+    Raises CourseError when the value is not one of :data:`MODES`.
+    """
     value = os.environ.get("DOCKER_COURSE_IMAGES", "auto").strip().lower() or "auto"
     if value not in MODES:
         raise CourseError(
@@ -72,7 +75,8 @@ def _lookup(reference: str) -> catalog.CatalogImage:
         raise ImageUnavailable(
             f"The image {reference!r} is not in the course's catalog.",
             evidence=[f"catalog: {known}"],
-            hint="check the spelling and the tag, or add the image to utils/catalog.py.",
+            hint="check the spelling and the tag, "
+            "or add the image to utils/catalog.py.",
         )
     return image
 
@@ -124,7 +128,8 @@ def _ensure_one(image: catalog.CatalogImage, *, progress: bool) -> EnsuredImage:
             except ImageUnavailable as error:
                 if current_mode == "pull":
                     raise
-                _registry_unreachable = True
+                if _no_registry(error):
+                    _registry_unreachable = True
                 log.info(
                     "pull of %s failed, building its stand-in: %s",
                     image.reference,
@@ -142,6 +147,18 @@ def _ensure_one(image: catalog.CatalogImage, *, progress: bool) -> EnsuredImage:
         size_mb=round(found.attrs.get("Size", 0) / 1e6, 1),
         standin=catalog.STANDIN_LABEL in labels,
     )
+
+
+# Engine messages that mean no registry could be reached at all, as opposed
+# to a registry that answered but lacks the tag.
+_NETWORK_FAILURES = ("dial tcp", "no such host", "connection refused", "i/o timeout",
+                     "network is unreachable", "TLS handshake timeout",
+                     "Client.Timeout exceeded")
+
+
+def _no_registry(error: ImageUnavailable) -> bool:
+    text = " ".join(error.evidence)
+    return any(marker in text for marker in _NETWORK_FAILURES)
 
 
 def _pull(reference: str, *, progress: bool) -> None:
@@ -186,7 +203,9 @@ def build_standin(image: catalog.CatalogImage, *, progress: bool = True) -> None
         catalog.STANDIN_LABEL: "true",
         catalog.STANDIN_FOR_LABEL: image.official,
         "org.opencontainers.image.version": image.version,
-        "org.opencontainers.image.description": f"Course stand-in for {image.official}, built from Debian packages",
+        "org.opencontainers.image.description": (
+            f"Course stand-in for {image.official}, built from Debian packages"
+        ),
     }
     if image.recipe == "debian":
         _build_debian_base(image, labels, progress=progress)
@@ -221,7 +240,8 @@ def _require_mmdebstrap() -> str:
     raise ImageUnavailable(
         "No registry answered, and mmdebstrap, which builds the offline Debian "
         "stand-in, is not installed.",
-        hint="connect to a registry (Docker Hub), or install mmdebstrap (`apt-get install mmdebstrap`).",
+        hint="connect to a registry (Docker Hub), "
+        "or install mmdebstrap (`apt-get install mmdebstrap`).",
     )
 
 
@@ -239,21 +259,26 @@ def _build_debian_base(
         "--quiet",
         "--variant=minbase",
         '--aptopt=APT::Install-Recommends "false"',
-        # Documentation, manual pages and translations are what keeps the
-        # official slim image small; the copyright files stay.
+        # The official slim image stays small by leaving out documentation,
+        # manual pages and translations, so this one does too. The copyright
+        # files stay.
         "--dpkgopt=path-exclude=/usr/share/man/*",
         "--dpkgopt=path-exclude=/usr/share/doc/*",
         "--dpkgopt=path-include=/usr/share/doc/*/copyright",
         "--dpkgopt=path-exclude=/usr/share/locale/*",
         "--dpkgopt=path-exclude=/usr/share/info/*",
-        # Without it, the usrmerge package is installed and brings all of Perl.
+        # Without the merged-usr hook, apt installs the usrmerge package, which
+        # brings all of Perl.
         *([f"--hook-dir={MERGED_USR_HOOK}"] if MERGED_USR_HOOK.is_dir() else []),
-        '--customize-hook=mkdir -p "$1/etc/ssl/certs" "$1/usr/local/share/ca-certificates"',
+        "--customize-hook=mkdir -p "
+        '"$1/etc/ssl/certs" "$1/usr/local/share/ca-certificates"',
         f'--customize-hook=cp {bundle} "$1/etc/ssl/certs/ca-certificates.crt"',
         # ca-certificates, when an image installs it, adds this file back
         # into the bundle it regenerates.
-        f'--customize-hook=cp {bundle} "$1/usr/local/share/ca-certificates/host-ca-bundle.crt"',
-        f"--customize-hook=upload {catalog.STANDIN_DIR / 'debian' / 'docker-clean.conf'} "
+        f"--customize-hook=cp {bundle} "
+        '"$1/usr/local/share/ca-certificates/host-ca-bundle.crt"',
+        "--customize-hook=upload "
+        f"{catalog.STANDIN_DIR / 'debian' / 'docker-clean.conf'} "
         "/etc/apt/apt.conf.d/docker-clean",
         '--customize-hook=rm -rf "$1"/var/lib/apt/lists/* "$1"/var/cache/apt/*.bin '
         '"$1"/var/log/*.log "$1"/var/cache/ldconfig/aux-cache',
@@ -307,7 +332,10 @@ def _build_debian_base(
         except BrokenPipeError:
             bootstrap.kill()
         finally:
-            importer.stdin.close()
+            try:
+                importer.stdin.close()
+            except BrokenPipeError:
+                pass  # docker import exited early; its exit code reports why
             bar.close()
         bootstrap_code = bootstrap.wait()
         import_code = importer.wait()
@@ -379,11 +407,15 @@ def _build_from_dockerfile(
 
 
 def verify_standin(reference: str) -> str:
-    """Run the image's version command and return its output (for tests and the CLI)."""
+    """Run the image's version command and return its output.
+
+    The unit tests use it to check a stand-in.
+    """
     image = _lookup(reference)
     client = engine.connect()
-    # Not containers.run(remove=True): that keeps the anonymous volumes of
-    # images with a VOLUME (redis, registry), and nothing would remove them.
+    # containers.run(remove=True) is not used because it keeps the anonymous
+    # volumes of images with a VOLUME (redis, registry), and nothing would
+    # remove them.
     with engine_call(f"version of {reference}"):
         container = client.containers.create(
             reference, list(image.version_command), entrypoint=[]

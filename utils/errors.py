@@ -1,8 +1,8 @@
 """The package's one exception tree.
 
-Every error a learner can meet says what failed in one sentence, shows the
+Every error a learner can meet states what failed in one sentence, shows the
 evidence (the command, the exit code, the last log lines), and ends with one
-line that says what to try next. In a notebook, :func:`install_notebook_handler`
+line that suggests what to try next. In a notebook, :func:`install_notebook_handler`
 shows these errors as that short message instead of a traceback.
 """
 
@@ -15,9 +15,9 @@ class CourseError(Exception):
     """Base class of every error the helpers raise on purpose.
 
     Args:
-        what: One sentence saying what failed.
+        what: One sentence that states what failed.
         evidence: Lines that show why (command, exit code, log lines).
-        hint: One line saying what to try next.
+        hint: One line that suggests what to try next.
     """
 
     def __init__(self, what: str, *, evidence: Sequence[str] = (), hint: str = ""):
@@ -36,7 +36,7 @@ class CourseError(Exception):
 
 
 class EngineUnavailable(CourseError):
-    """No Docker engine answered."""
+    """No Docker engine responded."""
 
 
 class ImageUnavailable(CourseError):
@@ -75,7 +75,7 @@ class PortInUse(CourseError):
 
 
 class WaitTimeout(CourseError):
-    """Something awaited did not happen in time."""
+    """A wait timed out before its condition was met."""
 
 
 def last_lines(text: str, count: int) -> list[str]:
@@ -104,7 +104,7 @@ def install_notebook_handler() -> bool:
     def show_short(shell, etype, value, tb, tb_offset=None):
         # IPython discards what a custom handler returns, so the handler sends
         # the error itself. The kernel's error message keeps ename and evalue
-        # for nbval and papermill; the traceback is the short message.
+        # for nbval and papermill, and its traceback is the short message.
         structured = [f"{etype.__name__}: {value.message()}"]
         shell._showtraceback(etype, value, structured)
         return structured

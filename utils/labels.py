@@ -16,7 +16,10 @@ def for_chapter(chapter: str, run: str) -> dict[str, str]:
 
 
 def chapter_filter(chapter: str | None = None) -> dict[str, list[str]]:
-    """Return an engine filter that matches a chapter's resources, or all the course's."""
+    """Return an engine filter for one chapter's resources.
+
+    With ``chapter=None`` the filter matches the resources of every chapter.
+    """
     if chapter is None:
         return {"label": [f"{COURSE}=true"]}
     return {"label": [f"{CHAPTER}={chapter}"]}

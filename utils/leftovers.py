@@ -6,7 +6,10 @@ from . import engine, labels
 
 
 def find_leftovers() -> dict[str, list[str]]:
-    """Return the names of labelled containers, networks, volumes and images, by kind."""
+    """Return the names of labelled resources, grouped by kind.
+
+    The keys are the kinds: "container", "network", "volume" and "image".
+    """
     client = engine.connect()
     filters = labels.chapter_filter(None)
     return {

@@ -1,6 +1,6 @@
 """The package's loggers and the one choke point that logs every engine call.
 
-Set ``DOCKER_COURSE_LOG=DEBUG`` to see each call the helpers make; the
+Set ``DOCKER_COURSE_LOG=DEBUG`` to log each call the helpers make. The
 notebook's visible output goes through the display helpers instead.
 """
 

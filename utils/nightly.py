@@ -69,11 +69,12 @@ def execute(notebook: Path, output: Path, *, timeout: int = 600) -> dict[str, ob
 
 
 def refresh(notebook: Path, *, timeout: int = 600) -> dict[str, object]:
-    """Execute a notebook in place, so that its committed outputs come from a real run."""
+    """Execute a notebook in place, so its committed outputs come from a real run."""
     import nbformat
 
     record = execute(notebook, notebook, timeout=timeout)
-    # papermill adds its own metadata; strip it so that a re-run changes only outputs.
+    # papermill adds its own metadata, which is stripped so that a re-run
+    # changes only outputs.
     document = nbformat.read(notebook, as_version=4)
     document.metadata.pop("papermill", None)
     for cell in document.cells:
@@ -90,7 +91,10 @@ def refresh(notebook: Path, *, timeout: int = 600) -> dict[str, object]:
 
 
 def run_nightly(out: str, *, timeout: int = 600) -> int:
-    """Execute every notebook, write ``report.json`` and ``report.md`` into ``out``."""
+    """Execute every notebook and write ``report.json`` and ``report.md`` into ``out``.
+
+    Returns 1 when a notebook failed or left resources on the engine, else 0.
+    """
     from .leftovers import find_leftovers
 
     out_dir = Path(out)

@@ -1,6 +1,6 @@
 """One look for every plot in the course.
 
-Plots say what was measured, in which unit, and on what engine; use
+Each plot states what was measured, in which unit, and on what engine. Use
 :func:`figure` to start one and :func:`caption` for the measuring setup.
 Text in plots is English because the default matplotlib fonts have no
 Chinese glyphs, and a missing glyph prints a warning into the notebook.
@@ -43,7 +43,9 @@ def figure(title: str, xlabel: str, ylabel: str, *, ncols: int = 1):
     """Start a figure in the course's style and return ``(fig, ax)``.
 
     Example:
-        >>> fig, ax = figure("Start-to-exit time", "seconds", "containers")   # doctest: +SKIP
+        >>> fig, ax = figure(
+        ...     "Start-to-exit time", "seconds", "containers"
+        ... )  # doctest: +SKIP
     """
     import matplotlib.pyplot as plt
 
@@ -52,12 +54,12 @@ def figure(title: str, xlabel: str, ylabel: str, *, ncols: int = 1):
             ncols=ncols, figsize=(7.0 * (1 if ncols == 1 else 0.75 * ncols), 3.8)
         )
     axes = ax if ncols > 1 else [ax]
-    for one in axes:
-        one.set_xlabel(xlabel)
-        one.set_ylabel(ylabel)
-        one.grid(True, alpha=0.3)
-        one.spines["top"].set_visible(False)
-        one.spines["right"].set_visible(False)
+    for subplot in axes:
+        subplot.set_xlabel(xlabel)
+        subplot.set_ylabel(ylabel)
+        subplot.grid(True, alpha=0.3)
+        subplot.spines["top"].set_visible(False)
+        subplot.spines["right"].set_visible(False)
     fig.suptitle(title, fontweight="bold", fontsize=12)
     return fig, ax
 

@@ -21,7 +21,8 @@ log = get_logger(__name__)
 
 NOTICE = (
     "回放模式：这里没有 Docker engine（例如在 Binder 上），所以后面的单元不会真正执行，"
-    "而是显示本笔记本在一次真实运行中记录下来的输出。要亲手运行，请在本机或 Codespaces 中打开课程。"
+    "而是显示本笔记本在一次真实运行中记录下来的输出。"
+    "要亲手运行，请在本机或 Codespaces 中打开课程。"
 )
 EDITED = "（回放模式：这个单元与记录时不同，没有可显示的输出。）"
 
@@ -34,7 +35,7 @@ def requested() -> bool:
 
 
 def notebook_path() -> Path | None:
-    """Return the path of the notebook this kernel runs, when Jupyter says it."""
+    """Return the path of the notebook this kernel runs, or None when unknown."""
     for variable in ("DOCKER_COURSE_NOTEBOOK", "JPY_SESSION_NAME"):
         value = os.environ.get(variable)
         if value and value.endswith(".ipynb") and Path(value).is_file():
@@ -59,7 +60,8 @@ def enable() -> bool:
     def replace_with_replay(lines: list[str]) -> list[str]:
         source = "".join(lines)
         return [
-            f"__import__('utils.replay').replay.show_recorded({source!r}, {str(path)!r})\n"
+            "__import__('utils.replay').replay.show_recorded("
+            f"{source!r}, {str(path)!r})\n"
         ]
 
     shell.input_transformers_cleanup.insert(0, replace_with_replay)
@@ -73,9 +75,9 @@ def show_recorded(source: str, path: str) -> None:
     from IPython.display import publish_display_data
 
     document = nbformat.read(path, as_version=4)
-    wanted = source.strip()
+    expected = source.strip()
     for cell in document.cells:
-        if cell.cell_type == "code" and cell.source.strip() == wanted:
+        if cell.cell_type == "code" and cell.source.strip() == expected:
             break
     else:
         print(EDITED)

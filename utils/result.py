@@ -8,7 +8,7 @@ from typing import Any
 
 @dataclass
 class Result:
-    """What one command did: the CLI line shown, its exit code and output.
+    """The outcome of one command: the CLI line shown, its exit code and output.
 
     The command helpers print the line and the output as they run, so a
     notebook cell that ends with a helper call does not print them twice.
@@ -43,8 +43,8 @@ class Result:
         self._shown_in_cell = _execution_count()
 
     def _ipython_display_(self) -> None:
-        # The helper printed the command and its output while it ran. Shown
-        # again only when a later cell asks for the result.
+        # The helper printed the command and its output while it ran. They are
+        # shown again only when a later cell evaluates the result.
         if (
             self._shown_in_cell is not None
             and self._shown_in_cell == _execution_count()
@@ -71,7 +71,7 @@ class _ShownInCell:
 
 
 class ShownList(_ShownInCell, list):
-    """A list a helper printed; a later cell that asks for it shows it again."""
+    """A list a helper printed, shown again when a later cell evaluates it."""
 
     def __init__(self, items=()):
         super().__init__(items)
@@ -82,7 +82,7 @@ class ShownList(_ShownInCell, list):
 
 
 class ShownDict(_ShownInCell, dict):
-    """A dict a helper printed; a later cell that asks for it shows it again."""
+    """A dict a helper printed, shown again when a later cell evaluates it."""
 
     def __init__(self, items=()):
         super().__init__(items)
@@ -93,7 +93,7 @@ class ShownDict(_ShownInCell, dict):
 
 
 def shown(value):
-    """Wrap a list or dict that a helper printed; return other values unchanged."""
+    """Wrap a list or dict that a helper printed, and return other values unchanged."""
     if isinstance(value, dict):
         return ShownDict(value)
     if isinstance(value, list):

@@ -32,7 +32,7 @@ BUILD_CACHE_SNAPSHOTS = SCRATCH_ROOT / ".build-cache"
 
 @dataclass
 class Removed:
-    """What a cleanup removed, by kind.
+    """The resources a cleanup removed, by kind.
 
     ``build_cache`` counts the BuildKit records removed. It is left out of the
     printed report because removing one record can remove others with it,
@@ -78,7 +78,11 @@ class Chapter:
         return labels.for_chapter(self.number, self.run_id)
 
     def remember_tag(self, reference: str) -> None:
-        """Record an image tag the chapter created that carries no label (``docker tag``)."""
+        """Record an image reference that the chapter created without a label.
+
+        Tags made by ``docker tag`` and the legacy builder's intermediate image
+        ids carry no label, so the cleanup removes them by reference.
+        """
         self.tags.add(reference)
 
 
@@ -110,7 +114,8 @@ def start_chapter(
     earlier run, and a table of the chapter's images.
 
     Raises:
-        EngineUnavailable: no engine answered; the message says what to do.
+        EngineUnavailable: no engine responded and replay mode did not start.
+            The error's hint says what to do.
 
     Example:
         >>> chapter = start_chapter("01")   # doctest: +SKIP
@@ -148,7 +153,8 @@ def start_chapter(
 
     references = catalog.for_chapter(number) + list(extra_images)
     ensured = ensure.ensure(references) if references else []
-    # Taken after the images are ensured, so stand-in builds are not the chapter's.
+    # The snapshot is taken after the images are ensured, so the chapter's
+    # cleanup keeps the build cache records of stand-in builds.
     buildcache.save_snapshot(snapshot)
     if ensured and not quiet:
         show_table(
@@ -193,7 +199,7 @@ def _finish_at_exit(chapter: Chapter) -> None:
         return
     try:
         _cleanup(chapter)
-    except Exception as error:  # the interpreter is exiting: log and go on
+    except Exception as error:  # the interpreter is exiting, so log and go on
         log.warning("cleanup of chapter %s at exit failed: %r", chapter.number, error)
 
 
@@ -250,14 +256,14 @@ def remove_chapter_resources(chapter: str | None, *, extra_tags=()) -> Removed:
 def _remove_image(
     client, reference: str, *, force: bool, keep_tagged_ids: bool = False
 ) -> bool:
-    """Remove one image; return False when it is gone already or still needed."""
+    """Remove one image, or return False when it is gone already or still needed."""
     try:
         image = client.images.get(reference)
     except docker.errors.ImageNotFound:
         return False
-    # An id recorded by the legacy builder can be a tagged base image
-    # (its FROM step); only untagged images and tags the chapter made go.
-    # The images the chapter labelled go with all their tags.
+    # An id recorded by the legacy builder can be a tagged base image (its
+    # FROM step), so only untagged images and tags the chapter made are
+    # removed. The images the chapter labelled are removed with all their tags.
     if keep_tagged_ids and reference not in image.tags and image.tags:
         return False
     try:

@@ -1,5 +1,8 @@
-"""Waiting helpers: each takes a timeout, returns how long it waited, and on
-timeout reports what it waited for, the container's state and its last logs."""
+"""Waiting helpers that return how long they waited.
+
+Each helper takes a timeout. On timeout it reports what it waited for, the
+container's state and its last logs.
+"""
 
 from __future__ import annotations
 
@@ -19,7 +22,7 @@ log = get_logger(__name__)
 def _evidence(container: str) -> list[str]:
     try:
         target = engine.connect().containers.get(container)
-    except Exception as error:  # the container may be gone; say so instead
+    except Exception as error:  # the container may be gone, so report that
         return [f"container {container}: not found ({type(error).__name__})"]
     lines = [f"container {container}: {target.status}"]
     logs = target.logs(tail=8).decode(errors="replace")
@@ -43,10 +46,15 @@ def wait_for_http(
     timeout: float = 30,
     status: int | None = 200,
 ) -> float:
-    """Wait until ``url`` answers (with ``status``, if given); return the seconds waited.
+    """Wait until ``url`` responds and return the seconds waited.
+
+    With ``status``, the response must have that HTTP status code. With
+    ``status=None``, any response counts.
 
     Example:
-        >>> wait_for_http(f"http://127.0.0.1:{port}/", container="web")   # doctest: +SKIP
+        >>> wait_for_http(
+        ...     f"http://127.0.0.1:{port}/", container="web"
+        ... )  # doctest: +SKIP
         0.21
     """
     started = time.perf_counter()
@@ -69,7 +77,11 @@ def wait_for_http(
 
 
 def wait_for_log(container: str, pattern: str, *, timeout: float = 30) -> float:
-    """Wait until a line of the container's output matches ``pattern``; return the seconds."""
+    """Wait until the container's output matches ``pattern``.
+
+    Returns the seconds waited. The regular expression is searched in the
+    whole output, so it matches within a line unless it contains a newline.
+    """
     try:
         regex = re.compile(pattern)
     except re.error as error:
@@ -91,7 +103,10 @@ def wait_for_log(container: str, pattern: str, *, timeout: float = 30) -> float:
 
 
 def wait_for_state(container: str, expected: str, *, timeout: float = 30) -> float:
-    """Wait until the container's state is ``expected``; return the seconds waited."""
+    """Wait until the container's state is ``expected``.
+
+    Returns the seconds waited.
+    """
     target = _get(container)
     started = time.perf_counter()
     while time.perf_counter() - started < timeout:

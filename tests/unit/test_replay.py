@@ -55,7 +55,7 @@ def test_replay_shows_recorded_outputs(replayed):
     recorded = nbformat.read(NOTEBOOK, as_version=4)
     pairs = [
         (new, old)
-        for new, old in zip(replayed.cells, recorded.cells)
+        for new, old in zip(replayed.cells, recorded.cells, strict=False)
         if new.cell_type == "code"
     ][1:]
     different = [old.source[:60] for new, old in pairs if _text(new) != _text(old)]

@@ -16,7 +16,7 @@ def run_solutions() -> bool:
     """Return True when the hidden solution cells should run.
 
     The test suite and the nightly run set ``DOCKER_COURSE_RUN_SOLUTIONS=1``
-    to prove every checker; a learner's own run leaves the exercises to them.
+    to prove every checker. A learner's own run leaves the exercises to them.
     """
     return os.environ.get("DOCKER_COURSE_RUN_SOLUTIONS") == "1"
 
@@ -25,7 +25,7 @@ def report(number: int, checker: Checker) -> bool:
     """Run one checker and print its verdict in the notebook's language."""
     try:
         passed, message = checker()
-    except Exception as error:  # a checker must answer, even on a broken engine state
+    except Exception as error:  # a checker returns a verdict even on a broken engine
         passed, message = False, f"检查时出错：{type(error).__name__}: {error}"
     mark = "✓" if passed else "✗"
     print(f"{mark} 练习 {number}：{message}")

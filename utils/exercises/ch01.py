@@ -41,18 +41,21 @@ def paused() -> tuple[bool, str]:
     if container is None:
         return (
             False,
-            f"没有找到名为 {PAUSED_NAME} 的容器。提示：先用 run(..., detach=True, name=...) 启动它。",
+            f"没有找到名为 {PAUSED_NAME} 的容器。"
+            "提示：先用 run(..., detach=True, name=...) 启动它。",
         )
     labels = container.labels
     if labels.get("dockercourse.chapter") != "01":
         return (
             False,
-            "这个容器不是用本章的 run() 创建的，章末清理找不到它。提示：删掉它，用 run() 重新创建。",
+            "这个容器不是用本章的 run() 创建的，章末清理找不到它。"
+            "提示：删掉它，用 run() 重新创建。",
         )
     if container.status != "paused":
         return (
             False,
-            f"容器的状态是 {container.status}，不是 paused。提示：pause() 只能暂停运行中的容器。",
+            f"容器的状态是 {container.status}，不是 paused。"
+            "提示：pause() 只能暂停运行中的容器。",
         )
     return True, f"{PAUSED_NAME} 处于 paused 状态。"
 
@@ -65,11 +68,14 @@ def layers() -> tuple[bool, str]:
             f'没有找到镜像 {LAYERS_TAG}。提示：用 build(目录, "{LAYERS_TAG}") 构建它。',
         )
     base = _image("busybox:1.35")
+    if base is None:
+        return False, "engine 上没有 busybox:1.35。提示：重新运行本章的第一个代码单元。"
     added = len(image.attrs["RootFS"]["Layers"]) - len(base.attrs["RootFS"]["Layers"])
     if added != 1:
         return (
             False,
-            f"它比 busybox:1.35 多了 {added} 个层，不是 1 个。提示：把两个文件放进同一条 RUN 指令。",
+            f"它比 busybox:1.35 多了 {added} 个层，不是 1 个。"
+            "提示：把两个文件放进同一条 RUN 指令。",
         )
     files = _list_files(LAYERS_TAG, "/data")
     missing = [name for name in ("/data/a.txt", "/data/b.txt") if name not in files]
@@ -95,7 +101,8 @@ def ignore() -> tuple[bool, str]:
     if unwanted:
         return (
             False,
-            f"镜像里还有不该进入上下文的文件：{', '.join(unwanted)}。提示：模式 *.log 只匹配根目录，子目录要用 **/*.log。",
+            f"镜像里还有不该进入上下文的文件：{', '.join(unwanted)}。"
+            "提示：模式 *.log 只匹配根目录，子目录要用 **/*.log。",
         )
     if "/app/app.py" not in names:
         return False, "镜像里没有 /app/app.py：.dockerignore 排除得太多了。"
@@ -111,7 +118,8 @@ def kernel() -> tuple[bool, str]:
     if printed != expected:
         return (
             False,
-            f"容器输出的是 {printed!r}，而 engine 的内核版本是 {expected!r}。提示：让容器运行 uname -r。",
+            f"容器输出的是 {printed!r}，而 engine 的内核版本是 {expected!r}。"
+            "提示：让容器运行 uname -r。",
         )
     return True, "容器打印的内核版本与 engine 所在主机的内核一致。"
 
