@@ -10,11 +10,17 @@ STAMP := $(VENV)/.installed
 .PHONY: help setup engine images lab test test-unit bench nightly clean leftovers lint
 
 help:
-	@echo "make lab      set everything up, then open JupyterLab on the notebooks"
-	@echo "make test     set everything up, then run the whole test suite"
-	@echo "make bench    print notebook times, stand-in sizes and helper overhead"
-	@echo "make nightly  execute every notebook with papermill and write a report"
-	@echo "make clean    remove everything the course labelled on the engine"
+	@echo "make lab        set everything up, then open JupyterLab on the notebooks"
+	@echo "make test       set everything up, then run the whole test suite"
+	@echo "make setup      only the virtual environment (.venv) from environment.yml"
+	@echo "make engine     find the Docker engine, or install one (root on Debian/Ubuntu)"
+	@echo "make images     pull the course's images, or build their offline stand-ins"
+	@echo "make test-unit  only the unit tests of utils"
+	@echo "make bench      print notebook times, stand-in sizes and helper overhead"
+	@echo "make nightly    execute every notebook with papermill and write a report"
+	@echo "make clean      remove everything the course labelled on the engine"
+	@echo "make leftovers  list what the course left on the engine"
+	@echo "make lint       run ruff on the Python code"
 
 $(STAMP): environment.yml pyproject.toml scripts/pip_requirements.py
 	@$(PYTHON) -m venv $(VENV) || { echo "error: could not create a virtual environment with $(PYTHON)."; \

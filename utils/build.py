@@ -56,6 +56,14 @@ class BuildResult:
     log: str
     image_id: str | None = None
 
+    def _ipython_display_(self) -> None:
+        # build() printed the condensed log already; a cell ending with a
+        # build shows a one-line summary instead of the whole record.
+        print(
+            f"{self.tag}: exit code {self.exit_code}, {len(self.steps)} steps, "
+            f"{len(self.cached)} cached"
+        )
+
 
 _STEP_POSITION = re.compile(r"^\[(?:(\S+) )?(\d+)/\d+\]")
 _FROM = re.compile(r"^\s*FROM\s+(?:--\S+\s+)*\S+(?:\s+AS\s+(\S+))?", re.IGNORECASE)
@@ -178,6 +186,13 @@ def build(
 
     chapter = session.current()
     engine.require_cli()
+    if catalog.find(tag) is not None:
+        # finish_chapter removes what the chapter built, which would delete a
+        # catalog image for every chapter on this engine.
+        raise CourseError(
+            f"The name {tag!r} belongs to an image of the course's catalog.",
+            hint=f"choose another name, such as my-{tag.split('/')[-1]}.",
+        )
     argv = ["docker", "build", "-t", tag]
     if file:
         argv += ["-f", str(file)]

@@ -74,7 +74,7 @@ CATALOG: tuple[CatalogImage, ...] = (
         "python",
         ("python", "--version"),
         base=DEBIAN,
-        chapters=("01", "04"),
+        chapters=("01", "02", "04"),
     ),
     CatalogImage(
         "redis:7.0",

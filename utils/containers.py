@@ -99,6 +99,8 @@ def _run_argv(image: str, command: list[str] | None, options: dict) -> list[str]
         argv += ["-w", options["workdir"]]
     if options.get("network"):
         argv += ["--network", options["network"]]
+    for target, alias in (options.get("links") or {}).items():
+        argv += ["--link", f"{target}:{alias}" if alias else target]
     for key, value in (options.get("labels") or {}).items():
         argv += ["--label", f"{key}={value}"]
     if options.get("entrypoint") is not None:
@@ -143,6 +145,7 @@ def run(
     workdir: str | None = None,
     entrypoint: Command = None,
     network: str | None = None,
+    links: Mapping[str, str | None] | None = None,
     init: bool = False,
     labels: Mapping[str, str] | None = None,
     check: bool = True,
@@ -154,7 +157,8 @@ def run(
     In the foreground (the default) it waits for the container to exit and
     shows its output. With ``detach=True`` it shows the container's id and
     returns at once. Published ports bind to 127.0.0.1, and ``None`` as the
-    host port lets the engine pick one.
+    host port lets the engine pick one. ``links`` maps a container to an alias,
+    like the legacy ``--link container:alias``.
 
     Raises:
         ImageUnavailable: the image is not on the engine.
@@ -185,6 +189,7 @@ def run(
         workdir=workdir,
         entrypoint=entrypoint,
         network=network,
+        links=links,
         init=init,
         labels=labels,
     )
@@ -226,6 +231,14 @@ def run(
             hint="pass a larger timeout=, "
             "or run it with detach=True and read its logs.",
         ) from None
+    except KeyboardInterrupt:
+        # An interrupted cell must not leave its container running.
+        container.remove(force=True, v=True)
+        raise CourseError(
+            "Interrupted: the container was stopped and removed.",
+            evidence=[f"command: {line}"],
+            hint="run it with detach=True to keep a long-running container.",
+        ) from None
     seconds = time.perf_counter() - started
     output = container.logs(stdout=True, stderr=True).decode(errors="replace")
     if rm:
@@ -264,6 +277,7 @@ _RUN_OPTIONS = frozenset(
         "workdir",
         "entrypoint",
         "network",
+        "links",
         "init",
         "labels",
     }
@@ -292,6 +306,8 @@ def _create_options(image: str, options: Mapping) -> dict:
         working_dir=options.get("workdir"),
         entrypoint=_split(entrypoint) if entrypoint is not None else None,
         network=options.get("network"),
+        # The legacy --link: {container: alias}; the SDK takes the same mapping.
+        links=dict(options["links"]) if options.get("links") else None,
         init=options.get("init") or None,
         # A foreground run() removes its container itself, after reading the
         # output. A detached run() and create() leave it to the engine.
@@ -336,16 +352,39 @@ def _create(image, command, chapter, *, extra_labels, line, **kwargs):
     except docker.errors.ImageNotFound:
         raise ImageUnavailable(
             f"The image {image!r} is not on this engine.",
-            evidence=[f"command: {line}"],
+            evidence=[f"command: {line}", *_similar_images(client, image)],
             hint="check the name and tag; build it first, or add it to the "
             "chapter's images in start_chapter.",
         ) from None
     except docker.errors.APIError as error:
+        text = str(error.explanation or error)
+        hint = "check the options against the CLI line above."
+        if error.status_code == 409 and "already in use" in text:
+            name = kwargs.get("name", "")
+            hint = (
+                f"a container named {name!r} exists already (perhaps from running "
+                f'this cell before): remove it with rm("{name}", force=True), '
+                "or rerun the chapter's first cell."
+            )
+        elif "invalid reference format" in text:
+            hint = (
+                "an image name is lowercase: letters, digits, '.', '_', '-' "
+                "and '/', then ':' and a tag."
+            )
         raise CourseError(
-            f"The engine rejected the container: {error.explanation or error}",
+            f"The engine rejected the container: {text}",
             evidence=[f"command: {line}"],
-            hint="check the options against the CLI line above.",
+            hint=hint,
         ) from None
+
+
+def _similar_images(client, image: str) -> list[str]:
+    """Return an evidence line naming local images with names close to ``image``."""
+    import difflib
+
+    tags = [tag for found in client.images.list() for tag in found.tags]
+    close = difflib.get_close_matches(image, tags, n=3, cutoff=0.6)
+    return [f"images with a similar name: {', '.join(close)}"] if close else []
 
 
 def _start(container, line: str) -> None:
@@ -364,6 +403,8 @@ def _start(container, line: str) -> None:
             ) from None
         if "executable file not found" in text or "no such file or directory" in text:
             hint = "check the command and entrypoint: is the program in the image?"
+        elif "permission denied" in text:
+            hint = "the program is not executable: chmod +x it, or COPY --chmod=755."
         else:
             hint = "check the options against the CLI line above."
         raise CourseError(

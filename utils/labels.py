@@ -21,5 +21,7 @@ def chapter_filter(chapter: str | None = None) -> dict[str, list[str]]:
     With ``chapter=None`` the filter matches the resources of every chapter.
     """
     if chapter is None:
-        return {"label": [f"{COURSE}=true"]}
+        # The key alone matches every value, so a resource labelled with a
+        # chapter but not the course label is found too.
+        return {"label": [CHAPTER]}
     return {"label": [f"{CHAPTER}={chapter}"]}

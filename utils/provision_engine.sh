@@ -19,7 +19,12 @@ case "${ID:-}" in debian | ubuntu) ;; *)
 esac
 
 export DEBIAN_FRONTEND=noninteractive
-packages=(docker.io docker-buildx docker-compose containerd runc tini)
+# Ubuntu ships Compose v2 as docker-compose-v2; Debian 13 calls it docker-compose.
+if [[ "$ID" == ubuntu ]]; then
+  packages=(docker.io docker-buildx docker-compose-v2 containerd runc tini)
+else
+  packages=(docker.io docker-buildx docker-compose containerd runc tini)
+fi
 apt_target=()
 if [[ "$ID" == debian && "${VERSION_ID:-}" == 12 ]]; then
   if [[ ! -f /etc/apt/sources.list.d/trixie.sources ]]; then

@@ -216,6 +216,12 @@ def _remove_tree(path: Path) -> int:
         return 0
     count = sum(1 for item in path.rglob("*") if item.is_file() or item.is_symlink())
     shutil.rmtree(path, ignore_errors=True)
+    if path.exists():
+        # Files a container wrote through a bind mount can belong to another
+        # user, who alone may delete them; a container can.
+        from .hostfiles import remove_with_container
+
+        remove_with_container(path)
     return count
 
 
@@ -264,7 +270,9 @@ def _remove_image(
     # An id recorded by the legacy builder can be a tagged base image (its
     # FROM step), so only untagged images and tags the chapter made are
     # removed. The images the chapter labelled are removed with all their tags.
-    if keep_tagged_ids and reference not in image.tags and image.tags:
+    # A digest reference (name@sha256:...) recorded by a pull counts as a name.
+    names = image.tags + (image.attrs.get("RepoDigests") or [])
+    if keep_tagged_ids and reference not in names and image.tags:
         return False
     try:
         client.images.remove(reference, force=force)

@@ -302,6 +302,14 @@ def test_run_missing_program_leaves_nothing(chapter, client):
     assert chapter_containers(client) == []
 
 
+def test_run_non_executable_program_hints_chmod(chapter, client):
+    with pytest.raises(CourseError) as caught:
+        containers.run(BUSYBOX, "/etc/passwd", name="not-executable", quiet=True)
+    assert "permission denied" in caught.value.message()
+    assert "chmod +x" in caught.value.hint
+    assert client.containers.list(all=True, filters={"name": "not-executable"}) == []
+
+
 def test_run_missing_network_hint_fits(chapter):
     with pytest.raises(CourseError) as caught:
         utils.run(BUSYBOX, "true", network="dockercourse-no-such-network", quiet=True)

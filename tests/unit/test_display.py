@@ -61,4 +61,4 @@ def test_chapter_labels_name_chapter_and_run():
 
 def test_chapter_filter_with_and_without_chapter():
     assert labels.chapter_filter("t1") == {"label": ["dockercourse.chapter=t1"]}
-    assert labels.chapter_filter() == {"label": ["dockercourse=true"]}
+    assert labels.chapter_filter() == {"label": ["dockercourse.chapter"]}

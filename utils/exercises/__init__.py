@@ -21,7 +21,33 @@ def run_solutions() -> bool:
     return os.environ.get("DOCKER_COURSE_RUN_SOLUTIONS") == "1"
 
 
-def report(number: int, checker: Checker) -> bool:
+class Verdict:
+    """A checker's result: true when the exercise passed.
+
+    The checker printed its verdict already, so a notebook cell that ends
+    with ``check(n)`` shows nothing more.
+    """
+
+    def __init__(self, passed: bool):
+        self.passed = passed
+
+    def __bool__(self) -> bool:
+        return self.passed
+
+    def __eq__(self, other: object) -> bool:
+        return self.passed == bool(other)
+
+    def __hash__(self) -> int:
+        return hash(self.passed)
+
+    def __repr__(self) -> str:
+        return repr(self.passed)
+
+    def _ipython_display_(self) -> None:
+        return None
+
+
+def report(number: int, checker: Checker) -> Verdict:
     """Run one checker and print its verdict in the notebook's language."""
     try:
         passed, message = checker()
@@ -29,4 +55,4 @@ def report(number: int, checker: Checker) -> bool:
         passed, message = False, f"检查时出错：{type(error).__name__}: {error}"
     mark = "✓" if passed else "✗"
     print(f"{mark} 练习 {number}：{message}")
-    return passed
+    return Verdict(passed)
