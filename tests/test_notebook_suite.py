@@ -84,3 +84,17 @@ def test_notebook_starts_and_finishes_chapter(path):
     code = [_source(cell) for cell in _cells(path) if cell["cell_type"] == "code"]
     assert "start_chapter(" in code[0]
     assert code[-1].strip() == "finish_chapter()"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_solution_cells_are_hidden(path):
+    solutions = [
+        cell
+        for cell in _cells(path)
+        if "solution" in cell.get("metadata", {}).get("tags", [])
+    ]
+    assert solutions, "every chapter ends with exercises that have solution cells"
+    for cell in solutions:
+        assert cell["metadata"].get("jupyter", {}).get("source_hidden") is True
+        assert cell["outputs"] == []
+        assert "nbval-ignore-output" in cell["metadata"]["tags"]

@@ -68,6 +68,25 @@ def execute(notebook: Path, output: Path, *, timeout: int = 600) -> dict[str, ob
     }
 
 
+def hide_solution_outputs(document) -> int:
+    """Clear the outputs of solution cells and mark them for nbval to skip.
+
+    Solution cells run in every executed copy, so that the checkers are
+    proven, but their printed commands would give the answers away in the
+    committed notebook. Returns how many cells were changed.
+    """
+    changed = 0
+    for cell in document.cells:
+        tags = cell.metadata.get("tags", [])
+        if "solution" not in tags:
+            continue
+        cell.outputs = []
+        if "nbval-ignore-output" not in tags:
+            cell.metadata["tags"] = [*tags, "nbval-ignore-output"]
+        changed += 1
+    return changed
+
+
 def refresh(notebook: Path, *, timeout: int = 600) -> dict[str, object]:
     """Execute a notebook in place, so its committed outputs come from a real run."""
     import nbformat
@@ -80,6 +99,7 @@ def refresh(notebook: Path, *, timeout: int = 600) -> dict[str, object]:
     for cell in document.cells:
         cell.metadata.pop("papermill", None)
         cell.metadata.pop("execution", None)
+    hide_solution_outputs(document)
     nbformat.write(document, notebook)
     if not record["passed"]:
         raise CourseError(
