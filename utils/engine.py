@@ -25,6 +25,7 @@ from .log import engine_call, get_logger
 log = get_logger(__name__)
 
 PROVISION_SCRIPT = Path(__file__).with_name("provision_engine.sh")
+DEFAULT_ENDPOINT = "unix:///var/run/docker.sock"
 
 
 def on_binder() -> bool:
@@ -80,7 +81,7 @@ def endpoint() -> str:
             return context.Host
     except Exception as error:  # a broken context file must not hide the real error
         log.debug("could not read the current docker context: %r", error)
-    return "unix:///var/run/docker.sock"
+    return DEFAULT_ENDPOINT
 
 
 @lru_cache(maxsize=1)
@@ -193,6 +194,14 @@ def provision() -> None:
         return
     except EngineUnavailable:
         pass
+    if endpoint() != DEFAULT_ENDPOINT:
+        # The learner chose another engine (DOCKER_HOST or a context); a local
+        # engine installed here would not be the one they asked for.
+        raise EngineUnavailable(
+            f"No Docker engine answered at {endpoint()}, which DOCKER_HOST or the "
+            "current docker context names, so the course does not install one.",
+            hint=_where_hint(),
+        )
     if not can_provision():
         raise EngineUnavailable(
             f"No Docker engine answered at {endpoint()}, and this machine is not one "
