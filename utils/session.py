@@ -173,15 +173,16 @@ def start_chapter(
     return _current
 
 
-def finish_chapter() -> Removed:
+def finish_chapter(*, quiet: bool = False) -> Removed:
     """Remove everything the chapter created and print what was removed.
 
     Calling it again, as when the last cell runs twice, removes nothing new.
     """
     chapter = _current if _current is not None and _current.finished else current()
     removed = _cleanup(chapter)
-    print(f"chapter {chapter.number} removed: {_summary(removed)}")
-    show_table(removed.rows())
+    if not quiet:
+        print(f"chapter {chapter.number} removed: {_summary(removed)}")
+        show_table(removed.rows())
     return removed
 
 

@@ -165,3 +165,9 @@ def test_exit_removes_unfinished_chapter(client):
     )
     assert "started running" in completed.stdout
     assert labelled_resources(client, TEST_CHAPTER)["containers"] == []
+
+
+def test_finish_chapter_quiet_prints_nothing(capsys):
+    session.start_chapter("t1q", quiet=True)
+    session.finish_chapter(quiet=True)
+    assert capsys.readouterr().out == ""
