@@ -287,6 +287,8 @@ _RUN_OPTIONS = frozenset(
 def _create_options(image: str, options: Mapping) -> dict:
     """Translate the CLI-named options of run() and create() into SDK arguments."""
     ports = _port_bindings(options.get("publish")) or {}
+    # NOTE: without publish_all, expose= is only printed: the SDK's high-level
+    # create() cannot declare a port without publishing it.
     if options.get("publish_all"):
         # The engine's own -P binds every interface, so each exposed port is
         # bound here on 127.0.0.1, like publish={PORT: None}.

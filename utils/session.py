@@ -169,6 +169,8 @@ def start_chapter(
             ],
         )
     _current = Chapter(number=number, run_id=uuid.uuid4().hex[:12], scratch=scratch)
+    # NOTE: a kernel killed with SIGKILL skips this; the next start_chapter
+    # of the same chapter removes what it left.
     atexit.register(_finish_at_exit, _current)
     return _current
 
