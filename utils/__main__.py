@@ -48,7 +48,9 @@ def _images(args) -> int:
             f"No images are listed for chapter {args.chapter!r}.",
             hint=f"use one of the chapters {', '.join(chapters)}.",
         )
-    for row in ensure.ensure(references, progress=sys.stdout.isatty() or args.progress):
+    rows = ensure.ensure(references, progress=sys.stdout.isatty() or args.progress)
+    print(f"{'image':32} {'status':15} {'kind':9} {'size':>10} {'took':>8}")
+    for row in rows:
         kind = "stand-in" if row.standin else "official"
         print(
             f"{row.reference:32} {row.action:15} {kind:9} {row.size_mb:7.1f} MB "
@@ -70,11 +72,17 @@ def _catalog(args) -> int:
 
 def _clean(args) -> int:
     removed = session.remove_chapter_resources(args.chapter)
-    print(
-        f"removed {len(removed.containers)} containers, "
-        f"{len(removed.networks)} networks, "
-        f"{len(removed.volumes)} volumes, {len(removed.images)} images"
-    )
+    counts = {
+        "container": len(removed.containers),
+        "network": len(removed.networks),
+        "volume": len(removed.volumes),
+        "image": len(removed.images),
+    }
+    parts = [
+        f"{count} {kind}" + ("" if count == 1 else "s")
+        for kind, count in counts.items()
+    ]
+    print("removed " + ", ".join(parts))
     return 0
 
 

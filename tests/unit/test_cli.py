@@ -35,8 +35,9 @@ def test_images_unknown_chapter_exits_two():
 
 def test_images_of_chapter_are_ready():
     completed = run_cli("images", "--chapter", "02")
-    lines = completed.stdout.splitlines()
+    header, *lines = completed.stdout.splitlines()
     assert completed.returncode == 0
+    assert header.split()[:2] == ["image", "status"]
     assert [line.split()[0] for line in lines] == catalog.for_chapter("02")
     assert all(line.split()[1] == "ready" for line in lines)
 
@@ -67,7 +68,7 @@ def test_leftovers_exits_zero_when_clean():
 def test_clean_chapter_removes_leftover(client, leftover):
     completed = run_cli("clean", "--chapter", TEST_CHAPTER)
     assert completed.returncode == 0
-    assert completed.stdout.startswith("removed 1 containers, 0 networks, 0 volumes")
+    assert completed.stdout.startswith("removed 1 container, 0 networks, 0 volumes")
     assert labelled_resources(client, TEST_CHAPTER)["containers"] == []
 
 
