@@ -6,6 +6,8 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+# JupyterLab refuses to run as root unless told to (containers, CI machines).
+LAB_ARGS ?= $(if $(filter 0,$(shell id -u)),--allow-root,)
 
 .PHONY: help setup engine images lab test test-unit bench nightly clean leftovers lint
 
@@ -39,7 +41,7 @@ images: engine
 	$(PY) -m utils images
 
 lab: images
-	$(VENV)/bin/jupyter lab notebooks/
+	$(VENV)/bin/jupyter lab $(LAB_ARGS) notebooks/
 
 test: images
 	$(VENV)/bin/pytest
