@@ -137,7 +137,7 @@ def main(argv: list[str] | None = None) -> int:
     engine_parser.add_argument(
         "--provision",
         action="store_true",
-        help="install and start an engine where none answers",
+        help="install and start an engine where none responds",
     )
     engine_parser.set_defaults(handler=_engine)
 

@@ -106,7 +106,7 @@ def connect() -> docker.DockerClient:
         OSError,
     ) as error:
         raise EngineUnavailable(
-            f"No Docker engine answered at {where}.",
+            f"No Docker engine responded at {where}.",
             evidence=[f"{type(error).__name__}: {str(error)[:300]}"],
             hint=_where_hint(),
         ) from None
@@ -154,7 +154,7 @@ def raw_request(path: str, *, method: str = "GET") -> tuple[str, dict[str, str],
             body = response.read()
     except OSError as error:
         raise EngineUnavailable(
-            f"No Docker engine answered at {where}.",
+            f"No Docker engine responded at {where}.",
             evidence=[f"{type(error).__name__}: {error}"],
             hint=_where_hint(),
         ) from None
@@ -198,17 +198,19 @@ def provision() -> None:
         # The learner chose another engine (DOCKER_HOST or a context); a local
         # engine installed here would not be the one they asked for.
         raise EngineUnavailable(
-            f"No Docker engine answered at {endpoint()}, which DOCKER_HOST or the "
+            f"No Docker engine responded at {endpoint()}, which DOCKER_HOST or the "
             "current docker context names, so the course does not install one.",
             hint=_where_hint(),
         )
     if not can_provision():
         raise EngineUnavailable(
-            f"No Docker engine answered at {endpoint()}, and this machine is not one "
+            f"No Docker engine responded at {endpoint()}, and this machine is not one "
             "where the course installs one (that needs root on Debian or Ubuntu).",
             hint=_where_hint(),
         )
-    print("No Docker engine answered; installing one from the distribution's packages.")
+    print(
+        "No Docker engine responded; installing one from the distribution's packages."
+    )
     result = subprocess.run(["bash", str(PROVISION_SCRIPT)], check=False)
     reset()
     if result.returncode != 0:

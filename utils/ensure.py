@@ -150,7 +150,7 @@ def _ensure_one(image: catalog.CatalogImage, *, progress: bool) -> EnsuredImage:
 
 
 # Engine messages that mean no registry could be reached at all, as opposed
-# to a registry that answered but lacks the tag.
+# to a registry that responded but lacks the tag.
 _NETWORK_FAILURES = ("dial tcp", "no such host", "connection refused", "i/o timeout",
                      "network is unreachable", "TLS handshake timeout",
                      "Client.Timeout exceeded")
@@ -238,7 +238,7 @@ def _require_mmdebstrap() -> str:
         if path:
             return path
     raise ImageUnavailable(
-        "No registry answered, and mmdebstrap, which builds the offline Debian "
+        "No registry responded, and mmdebstrap, which builds the offline Debian "
         "stand-in, is not installed.",
         hint="connect to a registry (Docker Hub), "
         "or install mmdebstrap (`apt-get install mmdebstrap`).",

@@ -276,7 +276,7 @@ def registry_api(registry: Registry, path: str = "/v2/_catalog", *, auth: bool =
         response = requests.get(url, auth=credentials, timeout=10)
     except requests.RequestException as error:
         raise CourseError(
-            f"The registry at {registry.address} did not answer.",
+            f"The registry at {registry.address} did not respond.",
             evidence=[f"{type(error).__name__}: {error}"],
             hint=f"is the container {registry.name} running? Check state(name).",
         ) from None

@@ -61,7 +61,7 @@ def test_bad_host_hint_names_docker_host(bad_host):
 def test_bad_host_cli_exits_two(bad_host):
     completed = run_cli("engine", env={"DOCKER_HOST": bad_host})
     assert completed.returncode == 2
-    assert completed.stderr.startswith("error: No Docker engine answered")
+    assert completed.stderr.startswith("error: No Docker engine responded")
     assert "Traceback" not in completed.stderr
     assert len(completed.stderr.splitlines()) <= 4
     assert completed.stdout == ""
