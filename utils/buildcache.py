@@ -36,7 +36,7 @@ def save_snapshot(path: Path) -> None:
     path.write_text(json.dumps(sorted(record_ids())), encoding="utf-8")
 
 
-# NOTE: records are told apart by time only, so two chapters running at once
+# NOTE: records are distinguished by creation time only, so two chapters running at once
 # on one engine remove each other's new records; only cache is lost.
 def remove_new_records(path: Path) -> int:
     """Remove the build cache records created since the snapshot in ``path``.

@@ -161,19 +161,24 @@ def _no_registry(error: ImageUnavailable) -> bool:
     return any(marker in text for marker in _NETWORK_FAILURES)
 
 
-def _pull(reference: str, *, progress: bool) -> None:
-    repository, _, tag = reference.rpartition(":")
-    client = engine.connect()
-    layers: dict[str, tuple[int, int]] = {}
-    bar = tqdm(
-        total=0,
+def _byte_bar(total: int, description: str, progress: bool) -> tqdm:
+    """Return a progress bar counting bytes, hidden when ``progress`` is False."""
+    return tqdm(
+        total=total,
         unit="B",
         unit_scale=True,
-        desc=f"pull {reference}",
+        desc=description,
         file=sys.stdout,
         disable=not progress,
         leave=False,
     )
+
+
+def _pull(reference: str, *, progress: bool) -> None:
+    repository, _, tag = reference.rpartition(":")
+    client = engine.connect()
+    layers: dict[str, tuple[int, int]] = {}
+    bar = _byte_bar(0, f"pull {reference}", progress)
     try:
         with engine_call(f"pull {reference}"):
             for event in client.api.pull(repository, tag, stream=True, decode=True):
@@ -302,15 +307,8 @@ def _build_debian_base(
         " ".join(import_command),
     )
 
-    bar = tqdm(
-        total=80_000_000,
-        unit="B",
-        unit_scale=True,
-        desc=f"stand-in {image.reference} (mmdebstrap)",
-        file=sys.stdout,
-        disable=not progress,
-        leave=False,
-    )
+    # The total is an estimate of the Debian base's size, for a readable bar.
+    bar = _byte_bar(80_000_000, f"stand-in {image.reference} (mmdebstrap)", progress)
     with (
         engine_call(f"mmdebstrap | docker import {image.reference}"),
         tempfile.TemporaryFile() as bootstrap_log,

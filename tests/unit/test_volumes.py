@@ -29,7 +29,8 @@ def test_volume_ls_filters_by_label_and_name(chapter, capsys):
     assert volumes.volume_ls([VOLUME, "no-such-volume-here"], quiet=True) == [VOLUME]
     volumes.volume_ls([VOLUME])
     out = capsys.readouterr().out
-    assert f"--filter name={VOLUME}" in out and f"local   {VOLUME}" in out
+    assert f"--filter name={VOLUME}" in out
+    assert f"local   {VOLUME}" in out
 
 
 def test_volume_inspect_missing_volume_fails(chapter):
@@ -68,9 +69,12 @@ def test_mounts_lists_every_mount_type(chapter, tmp_path):
         quiet=True,
     )
     rows = {row["destination"]: row for row in volumes.mounts(BOX, quiet=True)}
-    assert rows["/notes"]["type"] == "volume" and rows["/notes"]["name"] == VOLUME
-    assert rows["/anon"]["type"] == "volume" and len(rows["/anon"]["name"]) == 64
-    assert rows["/host"]["type"] == "bind" and rows["/host"]["rw"] is False
+    assert rows["/notes"]["type"] == "volume"
+    assert rows["/notes"]["name"] == VOLUME
+    assert rows["/anon"]["type"] == "volume"
+    assert len(rows["/anon"]["name"]) == 64
+    assert rows["/host"]["type"] == "bind"
+    assert rows["/host"]["rw"] is False
     assert rows["/host"]["source"] == str(tmp_path)
     assert rows["/cache"]["type"] == "tmpfs"
 
